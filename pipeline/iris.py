@@ -28,7 +28,7 @@ WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 KINDS = (
     "person", "state", "organization", "body", "place", "office", "agreement",
     "instrument", "group", "article", "event", "statement", "claim", "holding",
-    "span", "provision", "source",
+    "span", "provision", "source", "match", "report",
 )
 
 

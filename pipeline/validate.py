@@ -1,0 +1,143 @@
+"""SHACL validation: ``validate(graph) -> Report``. The only module that imports pyshacl.
+
+Validation is a value: a :class:`Report` with one :class:`Result` per problem (severity,
+focus node, path, message, constraint component). The caller (the build, the CLI) decides
+what fails: an article with any ``Violation`` is quarantined; warnings are published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pyshacl import validate as _shacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES_DIR = ROOT / "shapes"
+ONTOLOGY_DIR = ROOT / "ontology"
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Result:
+    severity: str  # "Violation" | "Warning" | "Info"
+    focus: str
+    path: str | None
+    message: str
+    component: str  # e.g. "sh:MinCountConstraintComponent"
+    value: str | None = None
+    shape: str | None = None
+
+    def line(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        val = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: <{self.focus}>{path}: {self.message}{val} [{self.component}]"
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool  # no Violation
+    results: tuple[Result, ...] = ()
+    label: str = ""  # what was validated (article id, file name)
+
+    @property
+    def violations(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.severity != "Violation")
+
+    def text(self) -> str:
+        """Human-readable report."""
+        head = f"{self.label or 'graph'}: " + (
+            "conforms" if self.conforms else f"{len(self.violations)} violation(s)")
+        if self.warnings:
+            head += f", {len(self.warnings)} warning(s)"
+        return "\n".join([head] + ["  " + r.line() for r in self.results])
+
+    def to_graph(self, base: str) -> Graph:
+        """The SHACL report as a deterministic graph (skolemised result IRIs)."""
+        g = Graph()
+        g.bind("sh", SH)
+        rep = URIRef(f"{base}id/report/{self.label or 'graph'}")
+        g.add((rep, RDF.type, SH.ValidationReport))
+        g.add((rep, SH.conforms, Literal(self.conforms)))
+        for r in self.results:
+            key = "|".join([r.severity, r.focus, r.path or "", r.component, r.message, r.value or ""])
+            node = URIRef(f"{rep}/{hashlib.sha1(key.encode()).hexdigest()[:16]}")
+            g.add((rep, SH.result, node))
+            g.add((node, RDF.type, SH.ValidationResult))
+            g.add((node, SH.resultSeverity, SH[r.severity]))
+            g.add((node, SH.focusNode, URIRef(r.focus)))
+            if r.path:
+                g.add((node, SH.resultPath, URIRef(r.path)))
+            g.add((node, SH.resultMessage, Literal(r.message)))
+            g.add((node, SH.sourceConstraintComponent, SH[r.component.removeprefix("sh:")]))
+            if r.value:
+                g.add((node, SH.value, Literal(r.value)))
+        return g
+
+
+def _load_dir(d: Path) -> Graph:
+    g = Graph()
+    for f in sorted(d.glob("*.ttl")):
+        g.parse(f, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=4)
+def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
+    return _load_dir(shapes_dir)
+
+
+@lru_cache(maxsize=4)
+def ontology_graph(ontology_dir: Path = ONTOLOGY_DIR) -> Graph:
+    return _load_dir(ontology_dir)
+
+
+def _short(term: object) -> str:
+    s = str(term)
+    return "sh:" + s.removeprefix(str(SH)) if s.startswith(str(SH)) else s
+
+
+def validate(data: Graph, label: str = "", shapes: Graph | None = None,
+             ontology: Graph | None = None) -> Report:
+    """Validate ``data`` against the SHACL shapes (with the ontology for class hierarchy).
+
+    Args:
+        data: the graph to validate (e.g. one article's named graph).
+        label: what it is, for the report (e.g. the article id).
+        shapes: shapes graph (default: ``shapes/*.ttl``).
+        ontology: ontology graph mixed in for rdfs:subClassOf (default: ``ontology/*.ttl``).
+
+    Returns:
+        A :class:`Report`; ``conforms`` is False iff some result is a Violation.
+    """
+    shapes = shapes if shapes is not None else shapes_graph()
+    ontology = ontology if ontology is not None else ontology_graph()
+    _, report_graph, _ = _shacl(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                               advanced=True, allow_warnings=True)
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        def one(p: URIRef) -> object:
+            return report_graph.value(node, p)
+        sev = SEVERITY_NAMES.get(one(SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        path = one(SH.resultPath)
+        value = one(SH.value)
+        results.append(Result(
+            severity=sev, focus=str(one(SH.focusNode)),
+            path=str(path) if isinstance(path, URIRef) else None,
+            message=str(one(SH.resultMessage) or "constraint not met"),
+            component=_short(one(SH.sourceConstraintComponent)),
+            value=str(value) if value is not None else None,
+            shape=str(one(SH.sourceShape)) if isinstance(one(SH.sourceShape), URIRef) else None,
+        ))
+    results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.component, r.message))
+    return Report(conforms=not any(r.severity == "Violation" for r in results),
+                  results=tuple(results), label=label)
