@@ -61,7 +61,7 @@ def tables(ontology_dir: Path = ONTOLOGY_DIR) -> CodeTables:
     plover: dict[str, set[str]] = {}
     for q in ox.parse(path=str(ontology_dir / "cameo.ttl"), format=ox.RdfFormat.TURTLE):
         code = _local(q.subject, CAMEO_NS)
-        if code is None:
+        if code is None or not code.isdigit():  # skip the quad-class collections (cameo:quad1...)
             continue
         if q.predicate == _PREF and isinstance(q.object, ox.Literal):
             labels[code] = q.object.value
