@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import LinkError
+from pipeline.errors import LinkError, WikidataAPIError
 from pipeline.model import Entity, Facts, WikidataLink
 from pipeline.wikidata import (
     WikidataClient, alias_values, statement_values, text_value, utc_now,
@@ -417,7 +417,14 @@ class CacheResolver:
         """
         if self.client is None:
             raise LinkError("this resolver is offline (no Wikidata client); use `diplokg link --online`")
-        client = self.client
+        try:
+            return self._refresh(self.client, entities, progress, source)
+        except WikidataAPIError as exc:
+            where = f"the cache {self.path}" if self.path else "the cache"
+            raise WikidataAPIError(f"{exc}; {where} was left unchanged and builds still run from it") from None
+
+    def _refresh(self, client: WikidataClient, entities: Iterable[Entity],
+                 progress: Callable[[Iterable[Any]], Iterable[Any]] | None, source: str | None) -> dict[str, int]:
         fetched = self.now()
         src = source or f"Wikidata API (wbsearchentities + wbgetentities, {client.api_url})"
         queries: list[str] = []

@@ -185,10 +185,14 @@ class WikidataClient:
             except requests.Timeout as exc:
                 last = f"timed out ({exc.__class__.__name__})"
             except requests.ConnectionError as exc:
-                raise WikidataAPIError(
-                    f"cannot reach {self.api_url} (no network or DNS failure): {_short(exc)}; "
-                    "the cache was left as it was and builds still run from it"
-                ) from None
+                host = requests.utils.urlparse(self.api_url).hostname
+                text = str(exc)
+                if any(k in text for k in ("NameResolutionError", "Failed to resolve", "Name or service not known",
+                                           "nodename nor servname", "getaddrinfo failed")):
+                    why = f"DNS lookup of {host} failed (no network or DNS failure)"
+                else:
+                    why = f"cannot connect to {host} (no network?)"
+                raise WikidataAPIError(f"{why}: {_short(exc)}") from None
             except requests.RequestException as exc:
                 raise WikidataAPIError(f"{what} failed: {_short(exc)}") from None
             else:
