@@ -59,6 +59,11 @@ class SearchHit:
     match_text: str | None
 
 
+def make_session() -> requests.Session:
+    """A fresh :class:`requests.Session` for the client (the CLI's seam; tests replace it)."""
+    return requests.Session()
+
+
 def user_agent(contact: str) -> str:
     """The User-Agent string diplokg sends.
 

@@ -37,10 +37,8 @@ def run(args: argparse.Namespace) -> int:
     cache_dir = args.cache_dir or root / "data" / "wikidata"
     client = None
     if args.online:
-        import requests
-
-        from pipeline.wikidata import WikidataClient
-        client = WikidataClient(requests.Session(), args.contact)  # refuses without a contact
+        from pipeline import wikidata
+        client = wikidata.WikidataClient(wikidata.make_session(), args.contact)  # refuses without a contact
     resolver = CacheResolver.from_dir(cache_dir, client=client)
 
     corpus = []
