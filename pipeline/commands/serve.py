@@ -1,0 +1,111 @@
+"""``diplokg serve``: the read-only SPARQL 1.1 endpoint and Linked Data pages."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline.commands._common import add_root
+from pipeline.errors import DatasetError, UsageError
+
+HELP = "serve the published dataset: SPARQL 1.1 endpoint + Linked Data pages"
+DESCRIPTION = """Serve data/published over HTTP: a read-only SPARQL 1.1 Protocol endpoint at /sparql,
+entity pages at /id/..., article graphs at /graph/..., the ontology and shapes, VoID at
+/.well-known/void and gzip dumps at /dumps/. Builds the dataset first when it is missing or older
+than its inputs (unless --no-build). Listens on 127.0.0.1 only unless --host says otherwise.
+Example:  diplokg serve --port 8000 --timeout 5"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_root(p)
+    p.add_argument("--published", type=Path, default=None,
+                   help="published dataset folder or file (default: ROOT/data/published)")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    p.add_argument("--port", type=int, default=8000, help="TCP port")
+    p.add_argument("--timeout", type=float, default=10.0, help="per-query time limit, seconds (503 after)")
+    p.add_argument("--max-rows", type=int, default=10_000,
+                   help="result-size cap in rows/triples (a cut result is reported in headers and pages)")
+    p.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)),
+                   help="query worker processes")
+    p.add_argument("--max-query-bytes", type=int, default=64 * 1024, help="longest accepted query")
+    p.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="largest accepted POST body")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let queries use SERVICE (makes the server fetch from other hosts)")
+    p.add_argument("--no-cache", action="store_true", help="do not cache query answers")
+    p.add_argument("--no-build", action="store_true", help="never build; serve what is published")
+    p.add_argument("--base", default=None, help="IRI base of the dataset (default: DIPLOKG_BASE or standard)")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
+                   help="server log level (info logs every request)")
+
+
+def _newest_input(root: Path) -> float:
+    newest = 0.0
+    for folder in ("data/articles", "ontology", "shapes", "data/wikidata"):
+        d = root / folder
+        if d.is_dir():
+            for f in d.rglob("*"):
+                if f.is_file():
+                    newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
+def needs_build(root: Path, published: Path) -> str | None:
+    """Why the published dataset must be (re)built first, or ``None`` when it is current."""
+    from pipeline.store import find_dataset
+
+    try:
+        path, _ = find_dataset(published)
+    except DatasetError:
+        return "no published dataset"
+    if _newest_input(root) > path.stat().st_mtime:
+        return f"{path.name} is older than its inputs"
+    return None
+
+
+def ensure_built(root: Path, published: Path, quiet: bool = False) -> None:
+    """Build the dataset when missing or stale (needs ``pipeline.build``)."""
+    reason = needs_build(root, published)
+    if reason is None:
+        return
+    try:
+        from pipeline.build import build_dataset
+    except ImportError as exc:
+        raise DatasetError(f"{published}: {reason}, and the build stage is not available: {exc}") from exc
+    from pipeline.commands._common import progress
+
+    print(f"diplokg serve: {reason}; building first…", file=sys.stderr)
+    out = published if published.suffix not in (".nq", ".trig") else published.parent
+    result = build_dataset(root, out=out, progress=progress("build", quiet))
+    print(result.summary(), file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pipeline.iris import default_base
+    from pipeline.server.app import ServerConfig, create_app
+
+    root: Path = args.root.resolve()
+    published: Path = (args.published or root / "data" / "published").resolve()
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: expected 1..65535")
+    if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
+        raise UsageError("--timeout, --max-rows and --workers must be positive")
+    if not args.no_build:
+        ensure_built(root, published)
+    config = ServerConfig(
+        published=published, root=root, base=args.base or default_base(), timeout=args.timeout,
+        max_rows=args.max_rows, workers=args.workers, max_query_bytes=args.max_query_bytes,
+        max_body_bytes=args.max_body_bytes, allow_service=args.allow_service,
+        cache_bytes=0 if args.no_cache else 64 * 1024 * 1024,
+    )
+    app = create_app(config)  # loads the dataset now: DatasetError -> clear message, exit 1
+    state = app.state  # type: ignore[attr-defined]
+    print(f"diplokg serve: {state.summary.quads} quads in {state.summary.graphs} graphs from {state.dataset}\n"
+          f"  SPARQL endpoint  http://{args.host}:{args.port}/sparql\n"
+          f"  pages            http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                access_log=args.log_level in ("info", "debug"), server_header=False)
+    return 0
