@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyshacl import validate as _shacl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"
@@ -98,7 +98,17 @@ def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
 
 @lru_cache(maxsize=4)
 def ontology_graph(ontology_dir: Path = ONTOLOGY_DIR) -> Graph:
-    return _load_dir(ontology_dir)
+    """The class and property hierarchy of the ontology (what SHACL targeting needs).
+
+    Only ``rdfs:subClassOf`` / ``rdfs:subPropertyOf`` triples are kept: mixing the whole ontology
+    into every data graph costs time, and its ``owl:imports`` would make pyshacl try the network.
+    """
+    full = _load_dir(ontology_dir)
+    g = Graph()
+    for p in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for t in full.triples((None, p, None)):
+            g.add(t)
+    return g
 
 
 def _short(term: object) -> str:
