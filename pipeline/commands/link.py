@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     client = None
     if args.online:
         from pipeline import wikidata
-        client = wikidata.WikidataClient(wikidata.make_session(), args.contact)  # refuses without a contact
+        contact = wikidata.check_contact(args.contact)  # refuse before any session or request exists
+        client = wikidata.WikidataClient(wikidata.make_session(), contact)
     resolver = CacheResolver.from_dir(cache_dir, client=client)
 
     corpus = []

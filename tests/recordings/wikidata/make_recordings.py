@@ -253,6 +253,19 @@ def main() -> None:
         }),
         get_ok(["Q5"], classes({"Q5": ("human", [])}), "labels|claims"),
     ])
+    cities = ["Q1490", "Q8684"]
+    write("seoul-tokyo-refresh", "A full refresh of a two-entity corpus (Seoul, Tokyo) as `diplokg link --online` "
+          "runs it.", [
+        search_ok("Seoul", seoul),
+        search_ok("Tokyo", [hit("Q1490", "Tokyo", "capital of Japan", 1490001)]),
+        get_ok(cities, {
+            "Q1490": entity("Q1490", "Tokyo", "capital of Japan", claims={"P31": [q(6)], "P17": ["Q17"]}),
+            "Q8684": entity("Q8684", "Seoul", "capital and largest city of South Korea",
+                            claims={"P31": [q(6)], "P17": ["Q884"]}),
+        }),
+        get_ok([q(6)], classes({q(6): ("capital city (test class)", ["Q515"])}), "labels|claims"),
+        get_ok(["Q515"], classes({"Q515": ("city", [])}), "labels|claims"),
+    ])
 
 
 if __name__ == "__main__":
