@@ -14,7 +14,9 @@ committed files differ from what the inputs give.
 
 Modelling choices:
 
-* CAMEO concept ``cameo:<code>`` (``<base>ontology/cameo#042``), ``rdf:type skos:Concept, dip:CameoCode``,
+* CAMEO concept ``cameo:<code>`` (``<base>ontology/cameo#042``), ``rdf:type skos:Concept, dip:CameoCode``
+  (and ``owl:NamedIndividual``: OWL 2 DL declarations, which also make SHACL tools that mix the ontology
+  into the data graph, such as pyshacl's ``ont_graph``, copy the concepts so ``sh:class`` can see them),
   ``skos:notation``, ``skos:prefLabel``@en, ``skos:inScheme``; ``skos:broader`` is the code minus its
   last digit (``0311 -> 031 -> 03``); the twenty roots are ``skos:topConceptOf`` the scheme.
 * The four quad classes are ``skos:Collection`` nodes ``cameo:quad1``..``cameo:quad4`` whose members are
@@ -219,7 +221,7 @@ def cameo_ttl(codes: dict[str, str], crosswalk: dict[str, set[str]]) -> str:
             ("skos:member", ", ".join(members)),
         ]))
     for c in concepts:
-        pairs = [("a", "skos:Concept, dip:CameoCode"), ("skos:notation", lit(c, None)),
+        pairs = [("a", "owl:NamedIndividual, skos:Concept, dip:CameoCode"), ("skos:notation", lit(c, None)),
                  ("skos:prefLabel", lit(codes[c])), ("skos:inScheme", f"<{CAMEO_SCHEME}>")]
         p = parent(c)
         if p is not None:
@@ -260,12 +262,12 @@ def plover_ttl() -> str:
     for t in sorted(set(PLOVER_TYPES) | set(PLOVER_DEPRECATED)):
         if t in PLOVER_TYPES:
             label, definition = PLOVER_TYPES[t]
-            pairs = [("a", "skos:Concept, dip:PloverType"), ("skos:notation", lit(t, None)),
+            pairs = [("a", "owl:NamedIndividual, skos:Concept, dip:PloverType"), ("skos:notation", lit(t, None)),
                      ("skos:prefLabel", lit(label)), ("skos:definition", lit(definition)),
                      ("skos:inScheme", f"<{PLOVER_SCHEME}>"), ("skos:topConceptOf", f"<{PLOVER_SCHEME}>")]
         else:
             label, successor, note = PLOVER_DEPRECATED[t]
-            pairs = [("a", "skos:Concept, dip:PloverType"), ("skos:notation", lit(t, None)),
+            pairs = [("a", "owl:NamedIndividual, skos:Concept, dip:PloverType"), ("skos:notation", lit(t, None)),
                      ("skos:prefLabel", lit(f"{label} (PLOVER 0.5)")),
                      ("skos:definition", lit(f"PLOVER 0.5 event type {t}; use {successor} instead.")),
                      ("skos:inScheme", f"<{PLOVER_SCHEME}>"), ("owl:deprecated", "true"),
@@ -299,6 +301,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
