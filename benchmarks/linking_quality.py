@@ -39,14 +39,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.build import discover, load_article_facts
     from pipeline.errors import DiplokgError
-    from pipeline.link import CacheResolver, resolve_facts
+    from pipeline.link import CacheResolver, Decision, resolve_facts
 
     expected_path = args.expected or args.root / "data" / "wikidata" / "expected-links.yaml"
     expected = (yaml.safe_load(expected_path.read_text("utf-8")) or {}).get("entities") or {}
     resolver = CacheResolver.from_dir(args.root / "data" / "wikidata")
 
-    decisions = {}
-    per_article: dict[str, list] = {}
+    decisions: dict[str, Decision] = {}
+    per_article: dict[str, list[Decision]] = {}
     for inp in discover(args.root / "data" / "articles"):
         try:
             facts = load_article_facts(inp)

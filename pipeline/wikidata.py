@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -190,7 +191,7 @@ class WikidataClient:
             except requests.Timeout as exc:
                 last = f"timed out ({exc.__class__.__name__})"
             except requests.ConnectionError as exc:
-                host = requests.utils.urlparse(self.api_url).hostname
+                host = urlsplit(self.api_url).hostname
                 text = str(exc)
                 if any(k in text for k in ("NameResolutionError", "Failed to resolve", "Name or service not known",
                                            "nodename nor servname", "getaddrinfo failed")):
@@ -280,7 +281,7 @@ class WikidataClient:
                 if not isinstance(ent, dict):
                     continue
                 red = ent.get("redirects")
-                requested = red.get("from") if isinstance(red, dict) and red.get("from") else key
+                requested = str(red["from"]) if isinstance(red, dict) and red.get("from") else key
                 out[requested] = ent
         return out
 

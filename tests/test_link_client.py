@@ -147,3 +147,13 @@ def test_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
     assert parse_retry_after(None) is None
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import pipeline.link
+    import pipeline.wikidata
+    for mod in (pipeline.wikidata, pipeline.link):
+        res = doctest.testmod(mod)
+        assert res.failed == 0 and res.attempted > 0, mod.__name__
