@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,13 @@ def write_mini_project(root: Path) -> None:
     (root / "data" / "wikidata").mkdir()
 
 
-def test_cli_offline_prints_linked_and_review_entities(capsys) -> None:
-    rc = main(["link", "--root", str(ROOT)])
+def test_cli_offline_prints_linked_and_review_entities(capsys, tmp_path: Path) -> None:
+    arts = tmp_path / "data" / "articles"
+    arts.mkdir(parents=True)
+    for p in (SEED, SEED.with_suffix(".txt")):
+        shutil.copy(p, arts / p.name)
+    shutil.copytree(SHIPPED, tmp_path / "data" / "wikidata")
+    rc = main(["link", "--root", str(tmp_path)])
     out = capsys.readouterr().out
     assert rc == 0
     rows = {r[0]: r for r in (re.split(r"\s{2,}", ln) for ln in out.splitlines()) if len(r) >= 6}
@@ -172,3 +178,15 @@ def test_cli_online_network_problems_are_clear(monkeypatch, capsys, tmp_path: Pa
     err = capsys.readouterr().err
     assert rc == 1 and message in err and "Traceback" not in err
     assert not (tmp_path / "data" / "wikidata" / "cache.json").exists()
+
+
+def test_cli_reports_a_broken_article_and_still_lists_the_rest(capsys, tmp_path: Path) -> None:
+    write_mini_project(tmp_path)
+    (tmp_path / "data" / "articles" / "bad.yaml").write_text("article: {id: bad, title: Bad}\nentities: [\n",
+                                                             encoding="utf-8")
+    (tmp_path / "data" / "articles" / "bad.txt").write_text("Bad.\n", encoding="utf-8")
+    rc = main(["link", "--root", str(tmp_path)])
+    cap = capsys.readouterr()
+    assert rc == 1
+    assert "skipped bad:" in cap.err and "bad.yaml:" in cap.err
+    assert "0 linked, 2 left for review, 2 entities in 1 article(s); 1 article(s) skipped" in cap.out
