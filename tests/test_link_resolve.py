@@ -235,3 +235,22 @@ def test_corrupt_cache_is_a_located_error(tmp_path: Path) -> None:
 def test_missing_cache_dir_is_an_empty_cache(tmp_path: Path) -> None:
     (e,) = link(facts(Entity("x", "State", "Russia")), CacheResolver.from_dir(tmp_path / "nope")).entities
     assert e.wikidata is None and e.review is True
+
+
+def test_missing_curated_id_is_counted_and_left_for_review(tmp_path: Path) -> None:
+    r, adapter, _ = online(tmp_path, "missing-curated")
+    e = Entity("x", "Person", "Nobody Atall", wikidata=WikidataLink("Q999999999", "curated", 1.0))
+    counts = r.refresh([e])
+    assert adapter.pending == [] and counts["missing"] == 1 and counts["items"] == 0
+    out, (d,) = resolve_facts(facts(e), r)
+    assert out.entities[0].wikidata is None and out.entities[0].review
+    assert "Q999999999 is not in the cache" in d.reason
+
+
+def test_cached_disambiguation_page_is_never_a_candidate() -> None:
+    r = small_cache()
+    r.cache.items["Q3"] = curated_item("Q3", "Tokyo", ("Q4167410",))
+    r.cache.items["Q4"] = curated_item("Q4", "Tokyo", ("Q515",))
+    r._index = None
+    f, (d,) = resolve_facts(facts(Entity("t", "Place", "Tokyo")), r)
+    assert [c.qid for c in d.candidates] == ["Q4"] and f.entities[0].wikidata.qid == "Q4"

@@ -253,6 +253,10 @@ def main() -> None:
         }),
         get_ok(["Q5"], classes({"Q5": ("human", [])}), "labels|claims"),
     ])
+    write("missing-curated", "A curated id that does not exist (the 'missing' form) and a name with no hits.", [
+        search_ok("Nobody Atall", []),
+        get_ok(["Q999999999"], {"Q999999999": {"id": "Q999999999", "missing": ""}}),
+    ])
     cities = ["Q1490", "Q8684"]
     write("seoul-tokyo-refresh", "A full refresh of a two-entity corpus (Seoul, Tokyo) as `diplokg link --online` "
           "runs it.", [
