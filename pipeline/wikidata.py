@@ -154,7 +154,7 @@ class WikidataClient:
         self.max_wait = max_wait
         self.backoff = backoff
         self.timeout = timeout
-        self.rng = rng or random.Random(0)
+        self.rng = rng or random.Random()
         self.api_url = api_url
         self.requests_sent = 0
         session.headers["User-Agent"] = user_agent(self.contact)
