@@ -3,9 +3,15 @@
 Used by ``diplokg serve`` (through its query workers) and ``diplokg query``.
 
 * :func:`open_store` loads ``data/published/dataset.nq`` (or ``dataset.trig``) into an in-memory
-  :class:`pyoxigraph.Store`. Named graphs are kept as they are (one per article); queries see the
-  *union* of the named graphs as their default graph (``use_default_graph_as_union=True``) unless the
-  query (``FROM``) or the protocol (``default-graph-uri``) names a dataset.
+  :class:`pyoxigraph.Store`. Named graphs are kept as they are (one per article), and the store's
+  default graph is filled with their *merge* (a set: a triple repeated in several article graphs is
+  there once). Queries therefore see the union of the article graphs as their default graph unless
+  the query (``FROM``) or the protocol (``default-graph-uri``) names a dataset.
+
+  Why not ``use_default_graph_as_union=True``: pyoxigraph's union default graph is a multiset
+  (a triple in two graphs matches twice), so ``SELECT ?name { ?p rdfs:label ?name }`` would list a
+  person once per article mentioning them and ``COUNT`` would overcount; SPARQL's RDF merge is a set.
+  Materializing the merge costs one extra copy of the triples in memory and makes queries faster.
 * :func:`run_query` evaluates a query with a deadline, a row cap and a ``SERVICE`` guard, consuming
   the results incrementally, and returns a :class:`QueryOutcome` value.
 * :func:`serialize_outcome` writes an outcome in any SPARQL results or RDF format.
@@ -103,6 +109,9 @@ def open_store(published: str | Path) -> ox.Store:
         raise DatasetError(f"{path}: cannot read dataset: {exc}") from exc
     if len(store) == 0:
         raise DatasetError(f"{path}: the dataset is empty (no quads); rebuild it with `diplokg build`")
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                      for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != default)
     return store
 
 
@@ -204,7 +213,8 @@ def run_query(
 ) -> QueryOutcome:
     """Evaluate a SPARQL query over the store.
 
-    The default graph is the union of all graphs unless ``default_graphs``/``named_graphs``
+    The default graph is the store's default graph (for a store from :func:`open_store`: the merge
+    of all article graphs) unless ``default_graphs``/``named_graphs``
     (the protocol's ``default-graph-uri``/``named-graph-uri``) or the query's own ``FROM`` clauses
     name the dataset. Graph IRIs only ever select graphs already in the store: nothing is fetched.
 
@@ -247,8 +257,6 @@ def run_query(
     if default_graphs or named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    elif not uses_from(text):
-        kwargs["use_default_graph_as_union"] = True
     try:
         result = store.query(text, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as exc:

@@ -643,8 +643,9 @@ def _describe_rdf(store: ox.Store, iri: str, media: str) -> bytes:
     from pipeline.store import RDF_FORMATS
 
     node = ox.NamedNode(iri)
-    quads = list(store.quads_for_pattern(node, None, None, None))
-    quads += list(store.quads_for_pattern(None, None, node, None))
+    default = ox.DefaultGraph()
+    quads = [q for q in store.quads_for_pattern(node, None, None, None) if q.graph_name != default]
+    quads += [q for q in store.quads_for_pattern(None, None, node, None) if q.graph_name != default]
     fmt = RDF_FORMATS[media]
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         return ox.serialize(sorted(set(quads), key=str), format=fmt,

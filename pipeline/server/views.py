@@ -1,7 +1,8 @@
 """What the Linked Data pages show, computed from the store (pure functions, no HTTP).
 
-Each function takes the read-only :class:`pyoxigraph.Store` and returns plain values the templates
-render; queries see the union of the article graphs unless they say ``GRAPH``.
+Each function takes the read-only :class:`pyoxigraph.Store` from :func:`pipeline.store.open_store`
+(whose default graph is the merge of the article graphs) and returns plain values the templates
+render.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _q(store: ox.Store, query: str, **subst: ox.NamedNode) -> list[ox.QuerySolut
     """SELECT over the union graph; ``$name`` in the text is replaced by the IRI ``subst[name]``."""
     for name, node in subst.items():
         query = re.sub(rf"\${name}\b", iri_ref(node.value), query)
-    return list(store.query(_PREFIX_DECL + query, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    return list(store.query(_PREFIX_DECL + query))  # type: ignore[arg-type]
 
 
 def compact(iri: str) -> str:
@@ -70,8 +71,8 @@ class Summary:
 
 def summarize(store: ox.Store) -> Summary:
     """Counts of what the dataset holds."""
-    quads = len(store)
-    triples = int(_q(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")[0]["n"].value)
+    quads = sum(1 for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != ox.DefaultGraph())
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     graphs = sum(1 for _ in store.named_graphs())
     articles = [
         {"iri": r["a"].value, "headline": r["h"].value if r["h"] else local_name(r["a"].value),
@@ -95,8 +96,7 @@ def summarize(store: ox.Store) -> Summary:
 
 def _is_event_class(store: ox.Store, cls: str) -> bool:
     """True when instances of ``cls`` carry a CAMEO code (what makes them diplomatic events)."""
-    return bool(store.query(_PREFIX_DECL + f"ASK {{ ?e a {iri_ref(cls)} ; dip:cameoCode ?code }}",
-                            use_default_graph_as_union=True))
+    return bool(store.query(_PREFIX_DECL + f"ASK {{ ?e a {iri_ref(cls)} ; dip:cameoCode ?code }}"))
 
 
 @dataclass(frozen=True)
