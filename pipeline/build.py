@@ -173,6 +173,10 @@ def process_article(inp: ArticleInput, root: Path, base: str) -> ArticleResult:
         facts = link(facts, _resolver(root / "data" / "wikidata"))
     except DiplokgError as exc:
         return ArticleResult(inp.id, ok=False, error=str(exc))
+    except Exception as exc:  # a bug must not take the other articles down with it
+        return ArticleResult(inp.id, ok=False,
+                             error=f"{inp.text_path}: internal error while reading facts: "
+                                   f"{type(exc).__name__}: {exc}")
     graph = to_graph(facts, m)
     report = validate(graph, label=inp.id)
     nquads = "".join(sorted(
