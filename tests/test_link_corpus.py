@@ -190,3 +190,23 @@ def test_cli_reports_a_broken_article_and_still_lists_the_rest(capsys, tmp_path:
     assert rc == 1
     assert "skipped bad:" in cap.err and "bad.yaml:" in cap.err
     assert "0 linked, 2 left for review, 2 entities in 1 article(s); 1 article(s) skipped" in cap.out
+
+
+@pytest.mark.parametrize("expected, rc, figures", [
+    ("seoul: {qid: Q8684}\n  tokyo: {qid: Q1490}", 0, ["precision: 1.000  (2/2)", "recall:    1.000  (2/2)"]),
+    ("seoul: {qid: Q8684}\n  tokyo: {exists: true}", 1, ["precision: 0.500  (1/2)", "tokyo: linked Q1490, expected no verified id"]),
+    ("seoul: {qid: Q999}\n  tokyo: {qid: Q1490}", 1, ["precision: 0.500  (1/2)", "seoul: linked Q8684, expected Q999"]),
+])
+def test_quality_benchmark_counts_unverified_links_as_wrong(capsys, tmp_path: Path, expected, rc, figures) -> None:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("linking_quality", ROOT / "benchmarks" / "linking_quality.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    write_mini_project(tmp_path)
+    shutil.copy(SHIPPED / "cache.json", tmp_path / "data" / "wikidata" / "cache.json")
+    (tmp_path / "data" / "wikidata" / "expected-links.yaml").write_text(f"entities:\n  {expected}\n", "utf-8")
+    assert bench.main(["--root", str(tmp_path)]) == rc
+    out = capsys.readouterr().out
+    for f in figures:
+        assert f in out
