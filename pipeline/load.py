@@ -61,6 +61,7 @@ __all__ = [
     "Response",
     "Transport",
     "default_state_path",
+    "check_void",
     "derive_query_endpoint",
     "http_transport",
     "load",
@@ -258,9 +259,11 @@ class _Http:
         """
         attempt = 0
         auth_rounds = 0
+        probe = False
         while True:
             hdrs = dict(headers)
-            auth = self._auth_header(method, url)
+            auth = None if probe else self._auth_header(method, url)
+            probe = False
             if auth:
                 hdrs["Authorization"] = auth
             self.requests += 1
@@ -274,15 +277,19 @@ class _Http:
                 self._wait(attempt, None)
                 attempt += 1
                 continue
-            if resp.status == 401 and auth_rounds == 0 and self.credentials.present:
+            if resp.status == 401 and auth_rounds < 2 and self.credentials.present:
+                # Digest needs the server's challenge. With no --auth given, a basic attempt refused without
+                # any challenge (Virtuoso does that) is repeated once without credentials to obtain one.
                 chal = self._parse_challenges(resp.headers.get("www-authenticate", ""))
-                explicit = self.credentials.scheme
-                if "digest" in chal and (self.scheme == "digest" or (explicit is None and self.scheme == "basic"
-                                                                     and "basic" not in chal)):
+                auto = self.credentials.scheme is None and self.scheme in ("basic", "digest")
+                auth_rounds += 1
+                if "digest" in chal and (self.scheme == "digest" or (auto and "basic" not in chal)):
                     self.scheme = "digest"
                     self._digest = chal["digest"]
                     self._nc = 0
-                    auth_rounds += 1
+                    continue
+                if auto and not chal and self.scheme == "basic" and auth is not None:
+                    probe = True
                     continue
             if resp.status in (401, 403):
                 if self.credentials.present:
@@ -359,7 +366,8 @@ def read_dataset(path: Path) -> list[GraphData]:
 
     Raises:
         DatasetError: the file is missing, not N-Quads (with line and column), has triples in the default
-            graph or a blank-node graph name (diplokg publishes one named graph per article).
+            graph or a blank-node graph name (diplokg publishes one named graph per article), or disagrees
+            with the per-graph counts of a ``void.ttl`` beside it (see :func:`check_void`).
     """
     if path.is_dir():
         path = path / "dataset.nq"
@@ -387,7 +395,37 @@ def read_dataset(path: Path) -> list[GraphData]:
                            f"article graph (<base>graph/<article-id>)")
     if not groups:
         raise DatasetError(f"{path}: the dataset holds no quads")
-    return [GraphData.of(name, triples) for name, triples in sorted(groups.items())]
+    graphs = [GraphData.of(name, triples) for name, triples in sorted(groups.items())]
+    void = path.parent / "void.ttl"
+    if void.is_file():
+        check_void(graphs, void)
+    return graphs
+
+
+VOID_TRIPLES = pyoxigraph.NamedNode("http://rdfs.org/ns/void#triples")
+
+
+def check_void(graphs: Sequence[GraphData], void: Path) -> None:
+    """Check the per-graph ``void:triples`` counts published in ``void.ttl`` against the graphs read.
+
+    Only graphs that ``void.ttl`` describes are checked (a missing count is not an error).
+
+    Raises:
+        DatasetError: ``void.ttl`` is not Turtle, or a graph's published count differs from its distinct
+            triples in the dataset (the published files are out of step: rebuild).
+    """
+    try:
+        counts = {t.subject.value: t.object.value
+                  for t in pyoxigraph.parse(path=str(void), format=pyoxigraph.RdfFormat.TURTLE)
+                  if t.predicate == VOID_TRIPLES and isinstance(t.subject, pyoxigraph.NamedNode)}
+    except SyntaxError as exc:
+        raise DatasetError(f"{void}:{exc.lineno}:{exc.offset}: not valid Turtle: {exc.msg}") from None
+    for g in graphs:
+        published = counts.get(g.name or "")
+        if published is not None and published != str(len(g)):
+            raise DatasetError(f"{void}: void:triples of <{g.name}> is {published} but the dataset has {len(g)} "
+                               f"distinct triples in that graph; the published files are out of step, "
+                               f"run `diplokg build`")
 
 
 def union_graph(graphs: Iterable[GraphData]) -> GraphData:
