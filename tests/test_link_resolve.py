@@ -254,3 +254,24 @@ def test_cached_disambiguation_page_is_never_a_candidate() -> None:
     r._index = None
     f, (d,) = resolve_facts(facts(Entity("t", "Place", "Tokyo")), r)
     assert [c.qid for c in d.candidates] == ["Q4"] and f.entities[0].wikidata.qid == "Q4"
+
+
+def test_office_held_tells_same_named_people_apart(tmp_path: Path) -> None:
+    from pipeline.model import OfficeHolding, Span
+    r, adapter, _ = online(tmp_path, "kim-homonyms")
+    kim = Entity("kim-jong-un", "Person", "Kim Jong Un", country="north-korea")
+    r.refresh([kim])
+    assert adapter.pending == [] and r.cache.positions[ph(60)].label == "Supreme Leader of North Korea"
+    # without the office: two humans with the same label and no P27, so no link
+    f, (d,) = resolve_facts(facts(kim), r)
+    assert f.entities[0].wikidata is None and d.reason.startswith("ambiguous")
+    # "North Korean leader Kim Jong Un": the office "Leader" fits the P39 label
+    holding = OfficeHolding("kim-leader", "kim-jong-un", "Leader", "north-korea", Span(0, 1, "x"))
+    f = Facts(article=Article(id="t", text="x", title="t"), entities=(kim,), holdings=(holding,))
+    f, (d,) = resolve_facts(f, r)
+    assert f.entities[0].wikidata.qid == "Q56226"
+    assert "P39 fits (Supreme Leader of North Korea)" in d.reason
+    # an office that is not held there does not fit
+    other = OfficeHolding("kim-pm", "kim-jong-un", "Prime Minister", "north-korea", Span(0, 1, "x"))
+    f = Facts(article=Article(id="t", text="x", title="t"), entities=(kim,), holdings=(other,))
+    assert resolve_facts(f, r)[0].entities[0].wikidata is None

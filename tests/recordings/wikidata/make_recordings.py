@@ -257,6 +257,21 @@ def main() -> None:
         search_ok("Nobody Atall", []),
         get_ok(["Q999999999"], {"Q999999999": {"id": "Q999999999", "missing": ""}}),
     ])
+    kims = ["Q56226", q(61)]
+    write("kim-homonyms", "Two people labelled 'Kim Jong Un' (the leader and a test homonym), neither with "
+          "P27 in this recording: only the position held (P39) tells them apart.", [
+        search_ok("Kim Jong Un", [
+            hit("Q56226", "Kim Jong Un", "Supreme Leader of North Korea since 2011", 56226001),
+            hit(q(61), "Kim Jong Un", "South Korean footballer (test homonym)", 90061),
+        ]),
+        get_ok(kims, {
+            "Q56226": entity("Q56226", "Kim Jong Un", "Supreme Leader of North Korea since 2011",
+                             claims={"P31": ["Q5"], "P39": [q(60)]}),
+            q(61): entity(q(61), "Kim Jong Un", "South Korean footballer (test homonym)", claims={"P31": ["Q5"]}),
+        }),
+        get_ok([q(60)], {q(60): entity(q(60), "Supreme Leader of North Korea")}, "labels"),
+        get_ok(["Q5"], classes({"Q5": ("human", [])}), "labels|claims"),
+    ])
     cities = ["Q1490", "Q8684"]
     write("seoul-tokyo-refresh", "A full refresh of a two-entity corpus (Seoul, Tokyo) as `diplokg link --online` "
           "runs it.", [
