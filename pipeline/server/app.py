@@ -331,7 +331,8 @@ class SparqlEndpoint:
             location = "/query?" + urlencode([("query", query)])
             await _respond(send, 303, b"", "text/plain", [(b"location", location.encode()), (b"vary", b"Accept")])
             return
-        answer, cached = await execute(state, query, default_graphs, named_graphs, accept, forced)
+        base_iri = f"http://{headers.get('host', '127.0.0.1')}/sparql"
+        answer, cached = await execute(state, query, default_graphs, named_graphs, accept, forced, base_iri)
         extra = [(b"vary", b"Accept"), (b"x-diplokg-cache", b"hit" if cached else b"miss")]
         meta = answer.meta
         if meta.get("truncated"):
@@ -356,9 +357,12 @@ class SparqlEndpoint:
 
 
 async def execute(state: State, query: str, default_graphs: list[str], named_graphs: list[str],
-                  accept: str | None, forced: str | None) -> tuple[Answer, bool]:
-    """Answer one query through the cache and the worker pool; (answer, was it cached)."""
-    key = (query, tuple(default_graphs), tuple(named_graphs), accept, forced)
+                  accept: str | None, forced: str | None, base_iri: str | None = None) -> tuple[Answer, bool]:
+    """Answer one query through the cache and the worker pool; (answer, was it cached).
+
+    Relative IRIs in the query resolve against ``base_iri`` (the endpoint's URL, as SPARQL says).
+    """
+    key = (query, tuple(default_graphs), tuple(named_graphs), accept, forced, base_iri)
     hit = state.cache_get(key)
     if hit is not None:
         return hit, True
@@ -366,7 +370,7 @@ async def execute(state: State, query: str, default_graphs: list[str], named_gra
     try:
         answer = await state.pool.execute({
             "query": query, "default_graphs": default_graphs, "named_graphs": named_graphs,
-            "accept": accept, "format": forced,
+            "accept": accept, "format": forced, "base_iri": base_iri,
         })
     except QueryUnavailable as exc:
         return Answer(503, "text/plain", (str(exc) + "\n").encode(), {"timeout": True}), False

@@ -105,6 +105,7 @@ def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_servic
             timeout=request.get("timeout"),
             max_rows=request.get("max_rows") or max_rows,
             allow_service=allow_service,
+            base_iri=request.get("base_iri"),
             on_kind=on_kind,
         )
     except NotAcceptable as exc:
