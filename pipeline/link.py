@@ -314,6 +314,10 @@ class CacheResolver:
         return cls(WikidataCache.load(path), path=path, client=client, **kw)
 
     # ------------------------------------------------------------------ matching
+    def reindex(self) -> None:
+        """Forget the name index; call after changing ``cache.items`` directly."""
+        self._index = None
+
     def _names_index(self) -> dict[str, list[tuple[str, bool]]]:
         if self._index is None:
             idx: dict[str, list[tuple[str, bool]]] = {}

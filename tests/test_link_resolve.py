@@ -58,7 +58,7 @@ def test_paju_homonyms_are_told_apart_by_type_and_country(tmp_path: Path) -> Non
     assert ph(12) not in r.cache.items
     r.cache.items["Q884"] = curated_item("Q884", "South Korea", ("Q3624078",))
     r.cache.items["Q191"] = curated_item("Q191", "Estonia", ("Q3624078",))
-    r._index = None
+    r.reindex()
 
     kr = by_id(link(facts(state("south-korea", "South Korea"), Entity("paju", "Place", "Paju", country="south-korea")), r))
     assert kr["south-korea"].wikidata.qid == "Q884"
@@ -82,7 +82,7 @@ def test_georgia_country_us_state_person_and_deprecated_class(tmp_path: Path) ->
     assert adapter.pending == []
     assert r.cache.items[ph(21)].classes == (ph(4),)  # the deprecated "sovereign state" is skipped
     r.cache.items["Q30"] = curated_item("Q30", "United States", ("Q3624078",))
-    r._index = None
+    r.reindex()
     out = by_id(link(facts(
         state("united-states", "United States"),
         Entity("georgia", "State", "Georgia"),
@@ -101,7 +101,7 @@ def test_without_the_deprecation_rule_the_film_would_make_georgia_ambiguous(tmp_
     film = r.cache.items[ph(21)]
     r.cache.items[ph(21)] = CachedItem(film.id, film.label, film.aliases, film.description,
                                         ("Q3624078", *film.classes), film.claims, film.source, film.fetched)
-    r._index = None
+    r.reindex()
     (e,) = link(facts(Entity("georgia", "State", "Georgia")), r).entities
     assert e.wikidata is None and e.review is True
 
@@ -141,7 +141,7 @@ def test_type_filter_keeps_a_person_off_a_place() -> None:
 def test_two_equal_candidates_are_not_guessed() -> None:
     r = small_cache()
     r.cache.items["Q2"] = curated_item("Q2", "Vladimir Putin", ("Q5",))
-    r._index = None
+    r.reindex()
     f, (d,) = resolve_facts(facts(Entity("p", "Person", "Vladimir Putin")), r)
     assert f.entities[0].wikidata is None
     assert d.reason.startswith("ambiguous:")
@@ -251,7 +251,7 @@ def test_cached_disambiguation_page_is_never_a_candidate() -> None:
     r = small_cache()
     r.cache.items["Q3"] = curated_item("Q3", "Tokyo", ("Q4167410",))
     r.cache.items["Q4"] = curated_item("Q4", "Tokyo", ("Q515",))
-    r._index = None
+    r.reindex()
     f, (d,) = resolve_facts(facts(Entity("t", "Place", "Tokyo")), r)
     assert [c.qid for c in d.candidates] == ["Q4"] and f.entities[0].wikidata.qid == "Q4"
 
