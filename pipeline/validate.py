@@ -76,13 +76,28 @@ class Report:
     def warnings(self) -> tuple[Result, ...]:
         return tuple(r for r in self.results if r.severity != "Violation")
 
-    def text(self) -> str:
-        """Human-readable report."""
+    def text(self, detail: bool = True) -> str:
+        """Human-readable report.
+
+        Args:
+            detail: list every result; otherwise violations in full and the warnings and
+                notes grouped by message with a count and one example.
+        """
+        n_warn = sum(r.severity == "Warning" for r in self.results)
+        n_info = sum(r.severity == "Info" for r in self.results)
         head = f"{self.label or 'graph'}: " + (
             "conforms" if self.conforms else f"{len(self.violations)} violation(s)")
-        if self.warnings:
-            head += f", {len(self.warnings)} warning(s)"
-        return "\n".join([head] + ["  " + r.line() for r in self.results])
+        if n_warn or n_info:
+            head += f", {n_warn} warning(s), {n_info} note(s)"
+        if detail:
+            return "\n".join([head] + ["  " + r.line() for r in self.results])
+        lines = [head] + ["  " + r.line() for r in self.violations]
+        groups: dict[tuple[str, str], list[Result]] = {}
+        for r in self.warnings:
+            groups.setdefault((r.severity, r.message), []).append(r)
+        for (sev, msg), rs in sorted(groups.items()):
+            lines.append(f"  {sev} x{len(rs)}: {msg} (e.g. <{rs[0].focus}>)")
+        return "\n".join(lines)
 
     def to_graph(self, base: str) -> Graph:
         """The SHACL report as a deterministic graph (skolemised result IRIs)."""
@@ -175,6 +190,11 @@ def validate(data: Graph, label: str = "", shapes: Graph | None = None,
     ontology = ontology if ontology is not None else ontology_graph(data)
     _, report_graph, _ = _shacl(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                advanced=True, allow_warnings=True)
+    return report_from_graph(report_graph, label)
+
+
+def report_from_graph(report_graph: Graph, label: str = "") -> Report:
+    """Read a SHACL validation report graph (pyshacl's, or :meth:`Report.to_graph`'s)."""
     results = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
         def one(p: URIRef) -> object:

@@ -18,6 +18,7 @@ Exit code 1 when any violation is found."""
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_root(p)
     p.add_argument("path", nargs="?", type=Path, help="facts file or RDF file (default: all articles)")
+    p.add_argument("--all", action="store_true", help="list every warning instead of grouping them")
     p.add_argument("--report", type=Path, default=Path("validation-report.ttl"),
                    help="where to write the SHACL report graph (Turtle)")
 
@@ -43,9 +44,17 @@ def _rdf_graph(path: Path):
         raise InputError(f"not valid {fmt}: {exc}", path) from None
 
 
+def _report_text(r, detail: bool) -> str:  # ArticleResult -> text
+    if detail:
+        return r.report_text
+    from rdflib import Graph
+    from pipeline.validate import report_from_graph
+    return report_from_graph(Graph().parse(data=r.report_nt, format="nt"), r.id).text(detail=False)
+
+
 def run(args: argparse.Namespace) -> int:
     from rdflib import Graph
-    from pipeline.build import discover, process_article
+    from pipeline.build import ArticleInput, discover, process_article
     from pipeline.iris import minter
     from pipeline.publish import atomic_write
     from pipeline.validate import validate
@@ -55,18 +64,19 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     if args.path is not None and args.path.suffix not in (".yaml", ".yml"):
         report = validate(_rdf_graph(args.path), label=args.path.stem)
-        print(report.text())
+        print(report.text(detail=args.all))
         report_graph += report.to_graph(base)
         failed = not report.conforms
     else:
-        inputs = discover(args.root / "data" / "articles")
         if args.path is not None:
-            inputs = [i for i in inputs if i.facts_path and i.facts_path.resolve() == args.path.resolve()]
-            if not inputs:
-                raise UsageError(f"{args.path}: not a facts file in {args.root / 'data' / 'articles'}")
+            if not args.path.is_file():
+                raise UsageError(f"{args.path}: file not found")
+            inputs = [ArticleInput(args.path.stem, args.path.with_suffix(".txt"), args.path)]
+        else:
+            inputs = discover(args.root / "data" / "articles")
         for inp in inputs:
             r = process_article(inp, args.root, base)
-            print(r.error or r.report_text)
+            print(r.error or _report_text(r, args.all))
             if r.report_nt:
                 report_graph.parse(data=r.report_nt, format="nt")
             failed |= not r.ok
