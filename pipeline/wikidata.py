@@ -181,7 +181,9 @@ class WikidataClient:
                 error, an API ``error`` object, or still failing after the last attempt.
         """
         full = {**params, "format": "json", "maxlag": "5"}
-        what = f"{params.get('action', '?')} request"
+        subject = params.get("search") or params.get("ids") or ""
+        subject = subject if len(subject) <= 60 else subject[:57] + "..."
+        what = f"{params.get('action', '?')} request" + (f" for {subject!r}" if subject else "")
         last = ""
         for attempt in range(self.max_attempts):
             retry_after: float | None = None
