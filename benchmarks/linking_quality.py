@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         except DiplokgError as exc:
             print(f"skipped {inp.id}: {exc}", file=sys.stderr)
             continue
+        except Exception as exc:  # a bug elsewhere must not hide the figures of the other articles
+            print(f"skipped {inp.id}: internal error {exc.__class__.__name__}: {exc}", file=sys.stderr)
+            continue
         per_article[inp.id] = resolve_facts(facts, resolver)[1]
         for d in per_article[inp.id]:
             prev = decisions.get(d.entity.id)

@@ -50,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         except DiplokgError as exc:
             failed += 1
             print(f"skipped {inp.id}: {exc}", file=sys.stderr)
+        except Exception as exc:  # a bug in another stage must not hide the other articles' links
+            failed += 1
+            print(f"skipped {inp.id}: internal error {exc.__class__.__name__}: {exc}", file=sys.stderr)
 
     if client is not None:
         seen: dict[str, object] = {}
