@@ -210,3 +210,20 @@ def test_quality_benchmark_counts_unverified_links_as_wrong(capsys, tmp_path: Pa
     out = capsys.readouterr().out
     for f in figures:
         assert f in out
+
+
+def test_cli_survives_an_internal_error_in_one_article(monkeypatch, capsys, tmp_path: Path) -> None:
+    import pipeline.build
+    write_mini_project(tmp_path)
+    (tmp_path / "data" / "articles" / "other.txt").write_text("Other.\n", encoding="utf-8")
+    real = pipeline.build.load_article_facts
+
+    def flaky(inp):
+        if inp.id == "other":
+            raise AttributeError("module 'pipeline.extract' has no attribute 'extract'")
+        return real(inp)
+    monkeypatch.setattr(pipeline.build, "load_article_facts", flaky)
+    assert main(["link", "--root", str(tmp_path)]) == 1
+    cap = capsys.readouterr()
+    assert "skipped other: internal error AttributeError" in cap.err and "Traceback" not in cap.err
+    assert "2 entities in 1 article(s); 1 article(s) skipped" in cap.out
