@@ -43,6 +43,13 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same loader on libyaml (10x faster); errors are re-reported by :class:`_Loader`."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The JSON Schema of facts files."""
@@ -137,6 +144,17 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
     Raises:
         FactsError: YAML syntax error, with its line and column.
     """
+    if getattr(yaml, "__with_libyaml__", False):
+        try:  # libyaml first; on any problem the pure-Python loader below gives the message
+            fast = _FastLoader(text)
+            try:
+                node = fast.get_single_node()
+                if node is not None:
+                    return fast.construct_document(node), node
+            finally:
+                fast.dispose()
+        except yaml.YAMLError:
+            pass
     try:
         loader = _Loader(text)
         try:
