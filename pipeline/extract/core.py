@@ -1,0 +1,1455 @@
+"""The rule-based extractor: article text -> coded, attributed, provenance-exact facts.
+
+Pipeline per article (all offsets index the raw article text, never a cleaned copy):
+
+1. body lines (boilerplate skipped) -> sentences -> tokens (:mod:`pipeline.extract.text`);
+2. actor mentions: people introduced by office ("South Korean Foreign Minister Cho Tae-yul"),
+   later referred to by surname; states by name, demonym, capital or metonym; organisations;
+   "Demonym + body" ("South Korean foreign ministry"); "its allies"; anaphora ("she",
+   "both nations", "their meeting") (:mod:`pipeline.extract.gazetteer`);
+3. event triggers from verb and noun patterns with CAMEO codes (:mod:`pipeline.extract.lexicon`),
+   re-coded by the words around them (intent -> 03x and modality *planned*, threat -> 13x,
+   refusal -> 12x, demand -> 10x; "if"/"unless" -> *conditional*);
+4. roles by grammar: subject (incl. relative "who", passive "by", participial phrases,
+   compound "X and Y"), target (first actor group after the trigger in the clause);
+5. quotations with speaker before or after ("..., Wong reiterated"), indirect statements
+   ("..., according to a statement from X"); accusations become claims, denials attach to them;
+   agreements and provisions; dates resolved against the publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract import lexicon
+from pipeline.extract.dates import find_dates
+from pipeline.extract.gazetteer import GazEntry, Gazetteer
+from pipeline.extract.text import Token, body_lines, sentences, tokenize
+from pipeline.iris import slugify
+
+# --------------------------------------------------------------------------------------------
+# vocabulary
+# --------------------------------------------------------------------------------------------
+
+TITLE_HEADS = {
+    "minister", "president", "secretary", "secretary-general", "chancellor", "king", "queen", "emir",
+    "sheikh", "prince", "leader", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson",
+    "premier", "governor", "senator", "chairman", "chairwoman", "chair", "judge", "general", "mayor",
+    "commander", "pope", "representative", "counterpart", "ministers", "dictator", "monarch", "sultan",
+    "chief", "director", "director-general", "head", "speaker", "commissioner", "negotiator", "mediator",
+    "lt", "gen", "col", "adm", "maj", "capt",
+}
+TITLE_MODIFIERS = {
+    "foreign", "defence", "defense", "prime", "vice", "deputy", "finance", "trade", "interior", "home",
+    "security", "planning", "investment", "labour", "labor", "economy", "economic", "health", "justice",
+    "energy", "state", "senior", "top", "former", "acting", "interim", "supreme", "national", "crown",
+    "opposition", "army", "military", "affairs", "external", "federal", "first", "assistant", "under",
+    "principal", "special", "chief", "of", "for", "and", "the", "new", "outgoing", "incoming", "ousted",
+    "then", "u.n.", "un", "un-appointed", "general", "secretary", "minister", "president", "lt.", "gen.",
+    "development", "education", "agriculture", "environment", "information", "communications", "culture",
+    "industry", "transport", "commerce", "treasury", "socialist", "elect", "president-elect", "regional",
+    "party", "spiritual", "religious", "rebel", "ruling", "pro-democracy", "democratic", "republican",
+}
+PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
+             "el", "ben", "di", "del", "y"}
+#: Nouns that make "Demonym/Country's + noun" a government body.
+BODY_NOUNS = {
+    "foreign ministry", "ministry", "defence ministry", "defense ministry", "government", "embassy",
+    "parliament", "foreign office", "cabinet", "military", "army", "navy", "air force", "police",
+    "high court", "supreme court", "court", "constitutional court", "administration", "senate", "congress",
+    "interior ministry", "national assembly", "assembly", "state media", "news agency", "security forces",
+    "authorities", "regime", "junta", "coast guard",
+}
+#: Nouns that make "Demonym + noun" the state (or its people) acting.
+PEOPLE_NOUNS = {
+    "officials", "official", "diplomats", "diplomat", "leaders", "side", "sides", "negotiators", "delegation",
+    "troops", "forces", "soldiers", "officers", "counterparts", "ministers", "representatives", "envoys",
+    "aircraft", "warplanes", "jets", "tanks", "helicopters", "ships", "warships", "navy", "people",
+    "peacekeepers", "peacekeeping troops", "observers", "monitors", "doctors", "workers", "students",
+    "farmers", "citizens", "nationals", "civilians", "prisoners", "refugees", "demonstrators", "protesters",
+    "activists", "lawmakers", "legislators", "deputies", "police", "border patrol", "agents", "experts",
+}
+GROUP_NOUNS = {"rebels", "militants", "guerrillas", "guerrilla", "insurgents", "separatists", "militiamen",
+               "militia", "extremists", "fundamentalists", "hackers", "opposition", "fighters", "bombers",
+               "settlers", "dissidents", "rebel group", "militias"}
+LOCATIVE_PREPS = {"in", "at", "to", "from", "into", "near", "across", "toward", "towards", "through", "outside",
+                  "inside", "within", "around", "via"}
+NONSUBJECT_PREPS = LOCATIVE_PREPS | {
+    "with", "of", "for", "against", "on", "between", "over", "about", "by", "under", "among", "after",
+    "before", "during", "like", "than", "including", "upon", "amid", "despite", "since", "concerning",
+    "regarding", "beside", "besides", "behind", "beyond", "unlike", "per", "ahead",
+}
+AUX = {"has", "have", "had", "is", "are", "was", "were", "be", "been", "being", "will", "would", "shall",
+       "should", "could", "can", "may", "might", "must", "did", "does", "do", "also", "again", "today",
+       "not", "never", "reportedly", "finally", "jointly", "strongly", "sharply", "publicly", "recently",
+       "later", "then", "still", "already", "yesterday", "formally", "officially", "repeatedly", "bluntly",
+       "firmly", "openly", "swiftly", "further", "once", "now", "just", "routinely", "allegedly", "each",
+       "both", "all", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+       "last", "this", "week", "month", "year", "night", "morning", "tonight", "had", "'ve"}
+BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
+SPEECH_VERBS = {
+    "said", "says", "say", "stated", "states", "added", "adds", "told", "tells", "reiterated", "reiterates",
+    "noted", "notes", "declared", "declares", "insisted", "insists", "warned", "warns", "stressed",
+    "stresses", "emphasised", "emphasized", "explained", "remarked", "wrote", "writes", "argued", "argues",
+    "asserted", "claimed", "claims", "announced", "announces", "tweeted", "posted", "continued",
+    "concluded", "replied", "responded", "observed", "acknowledged", "admitted", "affirmed", "highlighted",
+    "described", "called", "urged", "urges", "cautioned", "recalled", "pointed out", "confirmed", "vowed",
+    "promised", "pledged", "underlined", "underscored", "maintained", "suggested", "predicted", "lamented",
+}
+PRONOUNS_SG = {"he", "she", "his", "her", "him"}
+PRONOUNS_PL = {"they", "their", "them"}
+POSS_PRON = {"its", "their", "his", "her"}
+ALLY_NOUNS = {"allies", "partners", "neighbours", "neighbors", "friends", "backers"}
+PAIR_RX = re.compile(r"^(?:both|the\s+two)\s+(nations|countries|states|sides|governments|leaders|ministers|"
+                     r"men|women|neighbours|neighbors|allies|parties)$", re.IGNORECASE)
+NEGATIVE_CHAR = {"destabilising", "destabilizing", "dangerous", "provocative", "threat", "escalatory",
+                 "unacceptable", "irresponsible", "reckless", "illegitimate", "counterproductive",
+                 "regrettable", "deplorable", "outrageous", "aggressive", "hostile", "unjustified", "absurd",
+                 "baseless", "unfounded", "hypocritical", "shameful", "disgraceful", "illegal", "unlawful",
+                 "violation", "breach", "crime", "aggression", "terrorism", "genocide", "coercive", "bullying",
+                 "interference", "concern", "worrying", "alarming", "not conducive"}
+ACCUSE_CHAR = {"violation", "breach", "crime", "crimes", "illegal", "unlawful", "aggression", "terrorism",
+               "genocide", "war crime", "war crimes", "interference"}
+RULE_WORDS = re.compile(r"\b(?:resolutions?|laws?|treaty|treaties|convention|conventions|agreement|accords?|"
+                        r"charter|sanctions|ceasefire|norms?|rules?)\b", re.IGNORECASE)
+AGREEMENT_HEADS = r"(?:pact|treaty|agreement|accord|deal|memorandum(?:\s+of\s+understanding)?|partnership|alliance|charter|declaration|convention)"
+NOMINAL_EVENT_CODES = {"040", "041", "042", "045", "046", "090", "100", "111", "112", "130", "139", "141", "143",
+                       "145", "173", "183", "186", "190", "195", "202", "203", "087"}
+
+
+# --------------------------------------------------------------------------------------------
+# data structures
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Mention:
+    """A reference to an actor in the text (absolute character offsets)."""
+
+    start: int
+    end: int
+    entry: GazEntry
+    form: str  # name alias demonym capital person surname body people group pronoun place
+    ti: int = 0  # first token index in the sentence
+    tj: int = 0  # one past the last token index
+    possessor_of: str | None = None  # noun after "'s"
+    members: tuple[GazEntry, ...] = ()  # anaphora resolving to several actors
+
+    @property
+    def actors(self) -> tuple[GazEntry, ...]:
+        return self.members or (self.entry,)
+
+
+@dataclass
+class Group:
+    mentions: list[Mention]
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start
+
+    @property
+    def end(self) -> int:
+        return self.mentions[-1].end
+
+    @property
+    def actors(self) -> list[GazEntry]:
+        out: list[GazEntry] = []
+        for m in self.mentions:
+            for a in m.actors:
+                if a not in out:
+                    out.append(a)
+        return out
+
+
+@dataclass
+class Trigger:
+    start: int
+    end: int
+    code: str
+    verbal: bool
+    head: str  # first word, lower-case
+    modality: str = "reported"
+    condition: str | None = None
+    absorbed: bool = False
+    marker_start: int | None = None  # start of an intent/threat/demand marker
+    demand_target: Group | None = None
+
+
+@dataclass
+class CodedEvent:
+    """An event as the coder sees it: CAMEO code, actors and recipients, sentence and trigger spans."""
+
+    code: str
+    sentence: tuple[int, int]
+    trigger: tuple[int, int]
+    evidence: tuple[int, int]
+    actors: list[GazEntry] = field(default_factory=list)
+    actor_spans: list[tuple[int, int]] = field(default_factory=list)
+    targets: list[GazEntry] = field(default_factory=list)
+    target_spans: list[tuple[int, int]] = field(default_factory=list)
+    place: GazEntry | None = None
+    date: str | None = None
+    modality: str = "reported"
+    condition: str | None = None
+    characterisations: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    claim: str | None = None
+    agreement: str | None = None
+    model_type: str | None = None
+    id: str = ""
+    nominal: bool = False
+
+
+@dataclass
+class StatementDraft:
+    speaker: GazEntry
+    quote: tuple[int, int]
+    direct: bool
+    verb: str | None
+    about: list[GazEntry]
+    sentence: tuple[int, int]
+
+
+@dataclass
+class ClaimDraft:
+    id: str
+    text: tuple[int, int]
+    evidence: tuple[int, int]
+    about: list[GazEntry]
+    alleged_by: list[GazEntry]
+    denied_by: list[GazEntry] = field(default_factory=list)
+    violates: list[GazEntry] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+
+
+@dataclass
+class HoldingDraft:
+    person: GazEntry
+    office: str
+    country: GazEntry | None
+    span: tuple[int, int]
+
+
+@dataclass
+class AgreementDraft:
+    id: str
+    name: str
+    head: str
+    span: tuple[int, int]
+    parties: list[GazEntry] = field(default_factory=list)
+    signatories: list[GazEntry] = field(default_factory=list)
+    signed: str | None = None
+    provisions: list[tuple[str, tuple[int, int], str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """Everything the extractor found in one article (before conversion to model facts)."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    entities: dict[str, GazEntry]
+    events: list[CodedEvent]
+    statements: list[StatementDraft]
+    claims: list[ClaimDraft]
+    holdings: list[HoldingDraft]
+    agreements: list[AgreementDraft]
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# CAMEO -> model event type
+# --------------------------------------------------------------------------------------------
+
+def model_type(code: str) -> str | None:
+    """The ontology's event class for a CAMEO code, or None when the ontology has no class for it.
+
+    >>> model_type("042"), model_type("036"), model_type("112"), model_type("190")
+    ('Visit', 'Negotiation', 'Accusation', None)
+    """
+    if code == "016":
+        return "Denial"
+    if code == "042":
+        return "Visit"
+    if code == "043":
+        return "HostVisit"
+    if code in ("040", "041", "044"):
+        return "Meeting"
+    if code in ("045", "046", "036", "038", "039"):
+        return "Negotiation"
+    if code in ("051", "052", "053"):
+        return "Endorsement"
+    if code == "057":
+        return "AgreementSigning"
+    if code[:2] == "03":
+        return "AidProvision" if code in ("033", "0331", "0332", "0333", "0334") else "Commitment"
+    if code[:2] == "07":
+        return "AidProvision"
+    if code in ("110", "111", "113"):
+        return "Criticism"
+    if code in ("112", "114", "115"):
+        return "Accusation"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# the extractor
+# --------------------------------------------------------------------------------------------
+
+class _Run:
+    """State of one extraction run over one article."""
+
+    def __init__(self, text: str, published: str | None, gaz: Gazetteer) -> None:
+        self.text = text
+        self.published = published
+        self.gaz = gaz
+        self.entities: dict[str, GazEntry] = {}
+        self.persons: dict[str, GazEntry] = {}  # surface (full name, surname) -> person
+        self.recent: list[GazEntry] = []  # actors in order of mention
+        self.events: list[CodedEvent] = []
+        self.statements: list[StatementDraft] = []
+        self.claims: list[ClaimDraft] = []
+        self.holdings: list[HoldingDraft] = []
+        self.agreements: list[AgreementDraft] = []
+        self.last_group: list[GazEntry] = []
+        self.snapshot: list[GazEntry] = []
+
+    # ---- entities -------------------------------------------------------------------------
+    def use(self, e: GazEntry) -> GazEntry:
+        if e.id not in self.entities:
+            self.entities[e.id] = e
+        return self.entities[e.id]
+
+    def note_actor(self, e: GazEntry) -> None:
+        if e in self.recent:
+            self.recent.remove(e)
+        self.recent.append(e)
+
+    def last_person(self) -> GazEntry | None:
+        for e in reversed(self.recent):
+            if e.type == "Person":
+                return e
+        return None
+
+    def last_states(self, n: int = 2) -> list[GazEntry]:
+        out: list[GazEntry] = []
+        for e in reversed(self.recent):
+            st = e if e.type == "State" else (self.entities.get(e.country) if e.country else None)
+            if st is not None and st.type == "State" and st not in out:
+                out.append(st)
+            if len(out) == n:
+                break
+        return list(reversed(out))
+
+    def pair_members(self, noun: str, current: list[Mention]) -> list[GazEntry]:
+        """Antecedents of "both nations" / "the two leaders": two actors of this sentence, else of the discourse."""
+        persons = noun in ("leaders", "ministers", "men", "women")
+        here: list[GazEntry] = []
+        for m in current:
+            for a in m.actors:
+                x = a if persons else (a if a.type == "State" else self.entities.get(a.country or ""))
+                if x is not None and (x.type == "Person" if persons else x.type == "State") and x not in here:
+                    here.append(x)
+        if len(here) >= 2:
+            return here[-2:]
+        snap = self.snapshot
+        out: list[GazEntry] = []
+        for e in reversed(snap):
+            x = e if persons else (e if e.type == "State" else self.entities.get(e.country or ""))
+            if x is not None and (x.type == "Person" if persons else x.type == "State") and x not in out:
+                out.append(x)
+            if len(out) == 2:
+                break
+        return list(reversed(out))
+
+    def last_persons(self, n: int = 2) -> list[GazEntry]:
+        out = [e for e in reversed(self.recent) if e.type == "Person"][:n]
+        return list(reversed(out))
+
+    # ---- mentions -------------------------------------------------------------------------
+    def span_text(self, toks: list[Token], i: int, j: int) -> str:
+        return self.text[toks[i].start:toks[j - 1].end]
+
+    def gaz_at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
+        """Longest gazetteer match starting at token i: (end index, Hit)."""
+        best = None
+        maxw = min(len(toks), i + self.gaz.max_words)
+        for j in range(maxw, i, -1):
+            if not toks[i].is_cap and not toks[i].text[:1].isdigit():
+                return None
+            form = " ".join(self.span_text(toks, i, j).split())
+            hit = self.gaz.lookup(form)
+            if hit is None and "’" in form:
+                hit = self.gaz.lookup(form.replace("’", "'"))
+            if hit is not None:
+                best = (j, hit)
+                break
+        return best
+
+    def person_at(self, toks: list[Token], i: int) -> tuple[int, Mention, HoldingDraft | None] | None:
+        """Office-introduced person: [Demonym|Country's] Title+ Name (tokens i..)."""
+        n = len(toks)
+        k = i
+        country: GazEntry | None = None
+        prefix = self.gaz_at(toks, k)
+        if prefix is not None:
+            j, hit = prefix
+            if hit.entry.type == "State" and hit.form in ("demonym", "name", "alias", "capital"):  # type: ignore[attr-defined]
+                country = hit.entry  # type: ignore[attr-defined]
+                k = j
+                if k < n and toks[k].text in ("’s", "'s"):
+                    k += 1
+            elif hit.entry.type == "InternationalOrganization":  # type: ignore[attr-defined]
+                country = hit.entry  # type: ignore[attr-defined]
+                k = j
+            else:
+                return None
+        t0 = k
+        head_at = -1
+        while k < n:
+            w = toks[k].lower.rstrip(".")
+            if w in TITLE_HEADS:
+                head_at = k
+                k += 1
+                continue
+            if w in TITLE_MODIFIERS or (w == "-" and head_at >= 0):
+                k += 1
+                continue
+            break
+        if head_at < 0:
+            return None
+        k = head_at + 1
+        # title must not end in "of"/"and"
+        title_toks = toks[t0:k]
+        if not title_toks:
+            return None
+        # name: capitalised tokens
+        ns = k
+        while k < n and k - ns < 5:
+            t = toks[k]
+            if t.is_cap and t.text not in ("The", "A", "An") and t.lower not in TITLE_HEADS and t.lower not in (
+                    "on", "in") and not _is_month_or_day(t.text):
+                g = self.gaz.lookup(t.text)
+                if g is not None and g.entry.type != "Person" and k == ns:
+                    break
+                if g is not None and g.entry.type in ("State", "InternationalOrganization") and k > ns:
+                    break
+                k += 1
+                continue
+            if t.lower in PARTICLES and k > ns and k + 1 < n and toks[k + 1].is_cap:
+                k += 1
+                continue
+            if re.fullmatch(r"(?:[A-Z]\.){1,3}", t.text) and k + 1 < n and toks[k + 1].is_cap:
+                k += 1
+                continue
+            break
+        if k == ns:
+            return None
+        name = self.span_text(toks, ns, k)
+        if len(name) < 3:
+            return None
+        person = self.register_person(name, country)
+        office = _office_title(self.span_text(toks, t0, head_at + 1))
+        holding = None
+        if office and toks[t0].lower not in ("former", "ousted", "outgoing", "then"):
+            holding = HoldingDraft(person, office, country, (toks[i].start, toks[k - 1].end))
+        m = Mention(toks[i].start, toks[k - 1].end, person, "person", i, k)
+        return k, m, holding
+
+    def register_person(self, name: str, country: GazEntry | None) -> GazEntry:
+        name = " ".join(name.split())
+        if name in self.persons:
+            p = self.persons[name]
+            if country is not None and p.country is None and country.type == "State":
+                p.country = country.id
+            return p
+        hit = self.gaz.lookup(name)
+        if hit is not None and hit.entry.type == "Person":
+            p = self.use(hit.entry)
+        else:
+            p = self.use(GazEntry(slugify(name), "Person", name,
+                                  country=country.id if country is not None and country.type == "State" else None))
+        if country is not None:
+            self.use(country)
+        parts = name.split()
+        self.persons[name] = p
+        if len(parts) >= 2:
+            for alias in (parts[-1], parts[0]):
+                if alias not in self.persons and self.gaz.lookup(alias) is None and len(alias) > 2:
+                    self.persons[alias] = p
+                    if alias != name:
+                        p.aliases.add(alias)
+        return p
+
+    def mentions(self, toks: list[Token], s0: int, s1: int) -> list[Mention]:
+        out = _NotingList(self)
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            # people introduced by office
+            pm = self.person_at(toks, i)
+            if pm is not None:
+                k, m, holding = pm
+                if holding is not None:
+                    self.holdings.append(holding)
+                out.append(m)
+                i = k
+                continue
+            # known people (full name or surname)
+            if t.is_cap:
+                done = False
+                for j in range(min(n, i + 4), i, -1):
+                    form = " ".join(self.span_text(toks, i, j).split())
+                    if form in self.persons:
+                        out.append(Mention(t.start, toks[j - 1].end, self.persons[form], "person", i, j))
+                        i = j
+                        done = True
+                        break
+                if done:
+                    continue
+            g = self.gaz_at(toks, i)
+            if g is not None:
+                j, hit = g
+                entry: GazEntry = hit.entry  # type: ignore[attr-defined]
+                form: str = hit.form  # type: ignore[attr-defined]
+                # Demonym/Country's + body / people / group noun
+                k = j
+                poss = k < n and toks[k].text in ("’s", "'s")
+                if poss:
+                    k += 1
+                nounm = _noun_at(toks, k)
+                if entry.type == "State" and nounm is not None:
+                    kind, k2 = nounm
+                    phrase = self.span_text(toks, i, k2)
+                    if kind == "body":
+                        body = self.use(GazEntry(slugify(phrase), "GovernmentBody", _body_name(phrase),
+                                                 country=entry.id))
+                        self.use(entry)
+                        out.append(Mention(t.start, toks[k2 - 1].end, body, "body", i, k2))
+                    elif kind == "group":
+                        grp = self.use(GazEntry(slugify(phrase), "Group", phrase, country=entry.id))
+                        self.use(entry)
+                        out.append(Mention(t.start, toks[k2 - 1].end, grp, "group", i, k2))
+                    else:
+                        out.append(Mention(t.start, toks[k2 - 1].end, self.use(entry), "people", i, k2))
+                    i = k2
+                    continue
+                if entry.type == "Person":
+                    self.register_person(entry.name, self.entities.get(entry.country or ""))
+                m = Mention(t.start, toks[j - 1].end, self.use(entry), form, i, j)
+                if poss and k < n:
+                    m.possessor_of = toks[k].lower
+                out.append(m)
+                i = j
+                continue
+            # "its allies", "Washington's allies"
+            if t.lower in ("its", "their") and i + 1 < n and toks[i + 1].lower in ALLY_NOUNS:
+                ref = out[-1].entry if out and out[-1].entry.type == "State" else None
+                if ref is None and self.last_states(1):
+                    ref = self.last_states(1)[0]
+                if ref is not None:
+                    grp = self.use(GazEntry(f"allies-of-{ref.id}", "Group", f"allies of {_the(ref.name)}",
+                                            country=ref.id))
+                    out.append(Mention(t.start, toks[i + 1].end, grp, "group", i, i + 2))
+                    i += 2
+                    continue
+            # "both nations", "the two countries"
+            if t.lower in ("both", "the") and i + 2 < n or (t.lower == "both" and i + 1 < n):
+                for j in (i + 2, i + 3):
+                    if j <= n and PAIR_RX.match(" ".join(x.text for x in toks[i:j])):
+                        noun = toks[j - 1].lower
+                        members = self.pair_members(noun, out)
+                        if len(members) == 2:
+                            out.append(Mention(t.start, toks[j - 1].end, members[0], "pronoun", i, j,
+                                               members=tuple(members)))
+                        i = j - 1
+                        break
+            # pronouns
+            if t.lower in PRONOUNS_SG and t.lower != "her" or (t.lower == "her"):
+                p = self.last_person()
+                if p is not None:
+                    m = Mention(t.start, t.end, p, "pronoun", i, i + 1)
+                    if t.lower in ("his", "her"):
+                        m.possessor_of = toks[i + 1].lower if i + 1 < n else None
+                    out.append(m)
+            elif t.lower == "their" and i + 1 < n and toks[i + 1].lower in (
+                    "meeting", "talks", "meetings", "conversation", "call", "discussion", "discussions", "summit") \
+                    and len(self.last_persons(2)) == 2:
+                pair = self.last_persons(2)
+                m = Mention(t.start, t.end, pair[0], "pronoun", i, i + 1, members=tuple(pair))
+                m.possessor_of = toks[i + 1].lower
+                out.append(m)
+            elif t.lower in PRONOUNS_PL and self.last_group and len(self.last_group) >= 2:
+                m = Mention(t.start, t.end, self.last_group[0], "pronoun", i, i + 1,
+                            members=tuple(self.last_group))
+                if t.lower == "their":
+                    m.possessor_of = toks[i + 1].lower if i + 1 < n else None
+                out.append(m)
+            i += 1
+        return out
+
+
+class _NotingList(list):  # type: ignore[type-arg]
+    """A list of mentions that records each appended mention as the most recent actor."""
+
+    def __init__(self, run: "_Run") -> None:
+        super().__init__()
+        self._run = run
+
+    def append(self, m: Mention) -> None:  # type: ignore[override]
+        super().append(m)
+        if m.form != "pronoun":
+            for a in m.actors:
+                self._run.note_actor(a)
+
+
+def _is_month_or_day(w: str) -> bool:
+    return w.lower() in {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+                         "friday", "saturday", "sunday"}
+
+
+def _office_title(s: str) -> str:
+    words = [w for w in s.replace("’s", "").split() if w.lower() not in ("the", "senior", "top", "new", "acting")]
+    out = []
+    for w in words:
+        out.append(w if w.lower() in ("of", "and", "for") else (w[:1].upper() + w[1:]))
+    return " ".join(out)
+
+
+def _body_name(phrase: str) -> str:
+    return phrase.replace("’s", "").replace("'s", "") if False else phrase
+
+
+def _the(name: str) -> str:
+    return ("the " + name) if name in ("United States", "United Kingdom", "Netherlands", "Philippines",
+                                        "United Arab Emirates", "Czech Republic") else name
+
+
+def _noun_at(toks: list[Token], k: int) -> tuple[str, int] | None:
+    """An actor noun (body / people / group) starting at token k (skipping one adjective)."""
+    n = len(toks)
+    for skip in (0, 1):
+        kk = k + skip
+        for width in (3, 2, 1):
+            if kk + width > n:
+                continue
+            phrase = " ".join(t.lower for t in toks[kk:kk + width])
+            if phrase in BODY_NOUNS:
+                return "body", kk + width
+            if phrase in GROUP_NOUNS:
+                return "group", kk + width
+            if phrase in PEOPLE_NOUNS:
+                return "people", kk + width
+        if skip == 0 and k < n and not toks[k].text[:1].islower():
+            break
+        if skip == 0 and k < n and toks[k].lower in ("and", "or", ",", "to", "of", "in", "is", "was", "has", "have",
+                                                     "said", "says", "will", "would"):
+            break
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# groups, clauses, roles
+# --------------------------------------------------------------------------------------------
+
+_JOINERS = {"and", ",", "&", "as well as", "both", "the", "or"}
+
+
+def _groups(text: str, ms: list[Mention]) -> list[Group]:
+    """Join mentions separated only by "and", commas, "as well as" into compound groups."""
+    out: list[Group] = []
+    for m in ms:
+        if out:
+            prev = out[-1].mentions[-1]
+            gap = text[prev.end:m.start].strip().lower()
+            gap = re.sub(r"\s+", " ", gap)
+            if prev.possessor_of is None and gap in ("and", ",", ", and", "&", "as well as", ", as well as",
+                                                     "and the", ", and the", ", the", "or", "and its", "and their"):
+                out[-1].mentions.append(m)
+                continue
+        out.append(Group([m]))
+    # a bare comma joins only a list closed by "and": "A, B and C"; otherwise split
+    fixed: list[Group] = []
+    for g in out:
+        cur = [g.mentions[0]]
+        seps = [re.sub(r"\s+", " ", text[a.end:b.start].strip().lower()) for a, b in zip(g.mentions, g.mentions[1:])]
+        for k, m in enumerate(g.mentions[1:]):
+            sep = seps[k]
+            if sep == "," and not any("and" in x or "as well as" in x for x in seps[k + 1:]):
+                fixed.append(Group(cur))
+                cur = [m]
+            else:
+                cur.append(m)
+        fixed.append(Group(cur))
+    return fixed
+
+
+def _clause_bounds(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    """The clause around ``pos``: bounded by ';', ':', relative ', who/which', ' but ', dashes."""
+    seps = re.compile(r";|:\s|\s[–—]\s|,\s+(?:who|which|where|while|whereas|but|although|though|as)\b|\sbut\s"
+                      r"|,\s+according\s+to\b|\bwhile\b")
+    left, right = s0, s1
+    for m in seps.finditer(text, s0, s1):
+        if m.end() <= pos:
+            left = m.end()
+        elif m.start() >= pos:
+            right = m.start()
+            break
+    return left, right
+
+
+def _prev_word(text: str, pos: int, lo: int) -> str:
+    m = re.search(r"([\w’'-]+)\W*$", text[lo:pos])
+    return m.group(1).lower() if m else ""
+
+
+def _is_prepositional(text: str, g: Group, lo: int) -> bool:
+    w = _prev_word(text, g.start, lo)
+    if w in NONSUBJECT_PREPS:
+        return True
+    # "... of the Quad", "between the two" : skip determiners/adjectives once
+    m = re.search(r"([\w’'-]+)\s+(?:the|a|an|its|their|his|her)\s*$", text[lo:g.start])
+    return bool(m and m.group(1).lower() in NONSUBJECT_PREPS)
+
+
+def _possessive_nonactor(g: Group) -> bool:
+    last = g.mentions[-1]
+    return last.possessor_of is not None
+
+
+class _Extractor(_Run):
+    def run(self) -> Extraction:
+        text = self.text
+        sents = sentences(text, body_lines(text))
+        pats = lexicon.patterns()
+        first_words: dict[str, list[lexicon.Pattern]] = {}
+        for p in pats:
+            for w in _first_forms(p.source):
+                first_words.setdefault(w, []).append(p)
+        for s0, s1 in sents:
+            toks = tokenize(text, s0, s1)
+            if not toks:
+                continue
+            self.snapshot = list(self.recent)
+            ms = self.mentions(toks, s0, s1)
+            groups = _groups(text, ms)
+            quotes = _quotes(text, s0, s1)
+            triggers = self.triggers(toks, s0, s1, first_words, quotes)
+            dates = find_dates(text, self.published, s0, s1)
+            sent_events: list[CodedEvent] = []
+            self._pending_included = None
+            for tr in triggers:
+                if tr.absorbed:
+                    continue
+                ev = self.roles(tr, groups, s0, s1, sent_events, toks)
+                if ev is None:
+                    continue
+                self.attach_date(ev, dates, s0, s1)
+                sent_events.append(ev)
+            if self._pending_included is not None:
+                at, mev = self._pending_included
+                g = next((g for g in groups if 0 <= g.start - at <= 6), None)
+                if g is not None:
+                    for a in g.actors:
+                        if a not in mev.targets and a not in mev.actors:
+                            mev.targets.append(a)
+            self.characterise(sent_events, s0, s1, quotes, groups)
+            self.agreements_in(groups, sent_events, s0, s1, dates)
+            self.claims_in(sent_events, groups, s0, s1)
+            self.quotations(quotes, groups, s0, s1, ms)
+            self.indirect(groups, s0, s1, ms, quotes)
+            self.events.extend(sent_events)
+            for g in groups:
+                acts = g.actors
+                for a in acts:
+                    self.note_actor(a)
+                if len(acts) >= 2 and all(a.type in ("State", "Person") for a in acts):
+                    self.last_group = acts
+        self.finish()
+        return Extraction(text, sents, self.entities, self.events, self.statements, self.claims,
+                          self.holdings, self.agreements)
+
+    # ---- triggers -------------------------------------------------------------------------
+    def triggers(self, toks: list[Token], s0: int, s1: int, first_words: dict[str, list[lexicon.Pattern]],
+                 quotes: list[tuple[int, int]]) -> list[Trigger]:
+        text = self.text
+        cands: dict[int, lexicon.Pattern] = {}
+        for t in toks:
+            for p in first_words.get(t.lower, ()):
+                cands[id(p)] = p
+        found: list[tuple[int, int, lexicon.Pattern]] = []
+        for p in cands.values():
+            for m in p.regex.finditer(text, s0, s1):
+                if any(q0 <= m.start() < q1 for q0, q1 in quotes):
+                    continue
+                head = m.group().split()[0].lower()
+                if p.verbal and not _verb_context_ok(text, m.start(), m.end(), s0, head):
+                    continue
+                if not p.verbal and _is_modifier_noun(text, m.start(), m.end(), s1):
+                    continue
+                found.append((m.start(), m.end(), p))
+        # longest match wins; drop matches inside a longer one starting at the same or earlier place
+        found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        chosen: list[tuple[int, int, lexicon.Pattern]] = []
+        for f in found:
+            if any(c[0] <= f[0] < c[1] and c[2].code == f[2].code for c in chosen):
+                continue
+            if any(c[0] == f[0] for c in chosen):
+                continue
+            chosen.append(f)
+        # a gap pattern that contains another trigger's head keeps it only if codes differ in kind
+        trs: list[Trigger] = []
+        for a, b, p in chosen:
+            head = text[a:b].split()[0].lower()
+            if not p.verbal and _is_modifier_noun(text, a, b, s1):
+                continue
+            if p.verbal and not _verb_context_ok(text, a, b, s0, head):
+                continue
+            trs.append(Trigger(a, b, p.code, p.verbal, head))
+        # nested: a trigger whose span lies inside another (longer) one is dropped
+        trs = [t for t in trs if not any(o is not t and o.start <= t.start and t.end <= o.end and
+                                          (o.end - o.start) > (t.end - t.start) for o in trs)]
+        trs.sort(key=lambda t: t.start)
+        self.recode(trs, s0, s1)
+        return trs
+
+    def recode(self, trs: list[Trigger], s0: int, s1: int) -> None:
+        """Intent / threat / refusal / demand markers before a trigger re-code it."""
+        text = self.text
+        for t in trs:
+            lo = max(s0, t.start - 120)
+            before = text[lo:t.start]
+            # for nouns, look before a light verb: "plan to initiate a dialogue"
+            if not t.verbal:
+                lm = re.search(r"\b(?:to\s+)?(?:initiate|launch|start|begin|hold|conduct|open|resume|have|make|"
+                               r"pay|attend|host|organi[sz]e|convene)\s+(?:[\w-]+\s+){0,3}$", before, re.I)
+                if lm:
+                    before = before[:lm.start()] + ("to " if lm.group().lower().startswith("to") else "")
+            mk = None
+            for rx, kind in ((lexicon.THREAT_RX, "threat"), (lexicon.REFUSE_RX, "refuse"),
+                             (lexicon.DEMAND_RX, "demand"), (lexicon.INTENT_RX, "intent")):
+                m = rx.search(before)
+                if m:
+                    mk = (kind, lo + m.start())
+                    break
+            if mk is None:
+                if re.search(r"\b(?:will|would|shall)\s+(?:[\w-]+ly\s+)?$", before, re.I):
+                    mk = ("intent", t.start)
+            if mk is not None:
+                kind, at = mk
+                if kind == "threat" or (kind == "intent" and lexicon.intent_of_conflict(t.code)):
+                    t.code = lexicon.threat_code(t.code)
+                    t.modality = "planned"
+                elif kind == "refuse":
+                    t.code = lexicon.refusal_code(t.code)
+                elif kind == "demand":
+                    t.code = lexicon.demand_code(t.code)
+                elif t.code[:2] not in ("03", "10", "11", "12", "13", "01"):
+                    t.code = lexicon.intent_code(t.code)
+                    t.modality = "planned"
+                elif t.code[:2] == "03":
+                    t.modality = "planned"
+                t.marker_start = at
+                for o in trs:
+                    if o is not t and at <= o.start < t.start and o.code[:2] in ("03", "13", "10", "12"):
+                        o.absorbed = True
+            # conditional
+            lo2, hi2 = _clause_bounds(text, s0, s1, t.start)
+            seg = text[t.end:hi2]
+            if t.verbal and re.search(r",\s*$", text[lo2:t.start]):
+                seg = seg.split(",")[0]  # a reduced relative clause ends at its comma
+            cm = re.search(r"\b(?:if|unless|provided\s+that)\s+([^,;.]+)", seg)
+            if cm and t.code[:2] not in ("01",):
+                t.condition = cm.group(1).strip()
+                if t.modality == "reported":
+                    t.modality = "conditional"
+        # "plan to initiate a dialogue ... and conduct annual talks": a coordinated act shares the intent
+        for prev, t in zip(trs, trs[1:]):
+            if prev.modality == "planned" and t.modality == "reported" and prev.marker_start is not None \
+                    and re.fullmatch(r"[^,;]*\band\s+(?:[\w-]+\s+){0,3}", text[prev.end:t.start] + " ") \
+                    and t.code[:2] not in ("03", "10", "11", "12", "13"):
+                t.code = lexicon.threat_code(t.code) if lexicon.intent_of_conflict(t.code) else lexicon.intent_code(t.code)
+                t.modality = "planned"
+        # contents of another act ("accuse X of breaching", "demand that Y withdraw") are absorbed
+        for i, t in enumerate(trs):
+            if t.absorbed:
+                continue
+            pw = _prev_word(text, t.start, s0)
+            if t.verbal and text[t.start:t.end].split()[0].lower().endswith("ing") and pw in (
+                    "of", "by", "for", "to", "about", "on", "in", "from", "with", "without", "into", "towards"):
+                t.absorbed = True
+            if pw in ("that",) and any(o.code[:2] in ("10", "11", "13") and o.start < t.start and not o.absorbed
+                                       for o in trs[:i]):
+                t.absorbed = True
+
+    # ---- roles ----------------------------------------------------------------------------
+    def subject(self, groups: list[Group], lo: int, pos: int, s0: int) -> Group | None:
+        text = self.text
+        cands = [g for g in groups if lo <= g.start and g.end <= pos]
+        for g in reversed(cands):
+            if _is_prepositional(text, g, s0):
+                continue
+            if g.mentions[-1].possessor_of is not None and g.mentions[-1].form != "pronoun":
+                continue
+            if g.mentions[-1].possessor_of is not None:
+                continue
+            if any(text[g.start - 1:g.start] == "(" for _ in (0,)):
+                continue
+            between = text[g.end:pos]
+            if re.search(r"\b(?:said|says|told|according)\b", between) and not re.search(r",\s*$", between):
+                continue
+            return g
+        return None
+
+    def roles(self, tr: Trigger, groups: list[Group], s0: int, s1: int, prior: list[CodedEvent],
+              toks: list[Token]) -> CodedEvent | None:
+        text = self.text
+        lo, hi = _clause_bounds(text, s0, s1, tr.start)
+        trig_start = tr.marker_start if tr.marker_start is not None else tr.start
+        opener = _OPENER.match(text, s0, s1)
+        comma = text.find(",", s0, s1)
+        if opener and comma > tr.start and not any(g for g in groups if s0 <= g.start < tr.start and not
+                                                   _is_prepositional(text, g, s0)):
+            hi = min(hi, comma)
+            main = [g for g in groups if g.start > comma and not _is_prepositional(text, g, s0)
+                    and g.mentions[-1].possessor_of is None]
+            if main and (tr.verbal or not [g for g in groups if g.end <= tr.start and
+                                            g.mentions[-1].possessor_of is not None]):
+                objs = self.objects(groups, tr, hi, s0)
+                if tr.verbal:
+                    return self._event(tr, s0, s1, main[0].actors, [(m.start, m.end) for m in main[0].mentions],
+                                       objs, lo, hi)
+        words = text[tr.start:tr.end].split()
+        first = words[0].lower()
+        # passive: "was attacked by X", "has been criticised by"
+        before = text[max(lo, trig_start - 30):trig_start].lower()
+        passive = tr.verbal and bool(re.search(r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?$", before)) \
+            and (first.endswith(("ed", "en")) or first in {"met", "held", "sent", "given", "taken", "shot", "signed",
+                                                            "hit", "beaten", "struck", "fought", "told", "led", "made"})
+        reduced = tr.verbal and first.endswith(("ed", "en")) and re.search(r",\s*$", text[lo:tr.start]) is not None
+        actor_g: Group | None = None
+        target_g: list[Group] = []
+        # subject
+        relm = re.search(r",\s+who\s+$|,\s+which\s+$", text[max(s0, lo - 8):lo] + " ") if lo > s0 else None
+        if tr.verbal and not passive:
+            actor_g = self.subject(groups, lo, trig_start, s0)
+            if actor_g is None and lo > s0 and re.search(r",\s+(?:who|which)\s*$", text[s0:lo]):
+                actor_g = self.subject(groups, s0, lo, s0)
+            if actor_g is None and (first.endswith("ing") or reduced):
+                # participial phrase: its subject is the main clause's subject
+                main = [g for g in groups if not _is_prepositional(text, g, s0) and g.mentions[-1].possessor_of is None
+                        and g.start > tr.end and re.search(r",", text[tr.end:g.start])]
+                if prior and prior[-1].actors:
+                    actor_g = None
+                    return self._event(tr, s0, s1, prior[-1].actors, prior[-1].actor_spans,
+                                       self.objects(groups, tr, hi, s0), lo, hi)
+                if main and first.endswith("ing"):
+                    actor_g = main[0]
+        elif passive or (not tr.verbal):
+            pass
+        # objects
+        objs = self.objects(groups, tr, hi, s0)
+        if passive:
+            by = [g for g in objs if _prev_word(text, g.start, s0) == "by"]
+            subj = self.subject(groups, lo, trig_start, s0)
+            if by:
+                actor_g = by[0]
+                objs = [subj] if subj is not None else []
+            else:
+                objs = [subj] if subj is not None else []
+                actor_g = None
+        if not tr.verbal:
+            # nominal: actor = possessor ("Wong's visit", "her trip", "their meeting") or the clause subject
+            poss = [g for g in groups if g.end <= tr.start and g.mentions[-1].possessor_of is not None
+                    and tr.start - g.end <= 40 and not re.search(r"[,;]", text[g.end:tr.start])]
+            if poss:
+                actor_g = poss[-1]
+            else:
+                actor_g = self.subject(groups, lo, trig_start, s0)
+                if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", text[actor_g.end:tr.start]):
+                    actor_g = None
+            if actor_g is None:
+                ofg = [g for g in objs if _prev_word(text, g.start, s0) in ("of", "between", "by")]
+                if ofg:
+                    actor_g = ofg[0]
+                    objs = [g for g in objs if g is not ofg[0]]
+        if tr.code[:2] == "05" and tr.code == "057":
+            betw = [g for g in objs if _prev_word(text, g.start, s0) in ("between", "by")]
+            if betw and (actor_g is None or reduced or passive):
+                actor_g = betw[0]
+                objs = [g for g in objs if g is not betw[0]]
+        if tr.demand_target is not None:
+            objs = [tr.demand_target] + objs
+        actors = actor_g.actors if actor_g is not None else []
+        spans = [(m.start, m.end) for m in actor_g.mentions] if actor_g is not None else []
+        return self._event(tr, s0, s1, actors, spans, objs, lo, hi)
+
+    def objects(self, groups: list[Group], tr: Trigger, hi: int, s0: int) -> list[Group]:
+        text = self.text
+        out = []
+        for g in groups:
+            if g.start < tr.end or g.start >= hi:
+                continue
+            between = text[tr.end:g.start]
+            if re.search(r"\b(?:said|says|told|stated|according)\b", between) or re.search(r"[“\"]", between):
+                break
+            out.append(g)
+        return out
+
+    def _event(self, tr: Trigger, s0: int, s1: int, actors: list[GazEntry], actor_spans: list[tuple[int, int]],
+               objs: list[Group], lo: int, hi: int) -> CodedEvent | None:
+        text = self.text
+        targets: list[GazEntry] = []
+        tspans: list[tuple[int, int]] = []
+        place: GazEntry | None = None
+        for g in objs[:3]:
+            pw = _prev_word(text, g.start, s0)
+            ents = [a for a in g.actors if a not in actors]
+            if not ents:
+                continue
+            if pw in ("in", "at", "near", "outside", "inside") and tr.code not in ("042",):
+                if place is None and len(ents) == 1 and g.mentions[-1].possessor_of is None:
+                    place = self._place(g, ents[0])
+                if targets:
+                    continue
+                if tr.code[:2] not in ("14", "17", "18", "19", "20", "09", "15", "16", "08"):
+                    continue
+            if targets:
+                break
+            if tr.code == "042" and pw in ("to", "in", "at", "") or (tr.code == "042" and not targets):
+                p = self._place(g, ents[0]) if len(ents) == 1 else None
+                if p is not None:
+                    place = p if p.type == "Place" else None
+                    st = self.entities.get(p.country or "") if p.type == "Place" else None
+                    targets.append(st or ents[0])
+                    tspans.append((g.start, g.end))
+                    continue
+            targets.extend(ents)
+            tspans.extend((m.start, m.end) for m in g.mentions)
+        if not actors and not targets and tr.code[:2] not in ("04",):
+            return None
+        # unnamed place object of a visit: "visiting the Demilitarized Zone (DMZ)"
+        if tr.code == "042" and place is None:
+            pm = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w-]+\s+){0,4}[A-Z][\w-]+)(?:\s+\(([A-Z]{2,6})\))?", text[tr.end:hi])
+            if pm and self.gaz.lookup(pm.group(1)) is None:
+                name = pm.group(1)
+                place = self.use(GazEntry(slugify(name), "Place", name,
+                                          aliases={pm.group(2)} if pm.group(2) else set()))
+        ev = CodedEvent(tr.code, (s0, s1), (tr.start, tr.end), (s0, s1), list(actors), list(actor_spans),
+                        targets, tspans, place, None, tr.modality, tr.condition, nominal=not tr.verbal)
+        ev.model_type = model_type(tr.code)
+        if tr.code == "057":
+            ev.targets, ev.target_spans = [], []
+        if tr.code[:2] == "03" and tr.verbal:
+            inner = [m for g in objs for m in g.mentions if tr.start <= m.start < tr.end and m.possessor_of]
+            for m in inner:
+                if m.entry not in ev.actors:
+                    ev.actors.append(m.entry)
+                    ev.actor_spans.append((m.start, m.end))
+                if m.entry in ev.targets:
+                    ev.targets.remove(m.entry)
+        if ev.model_type == "Meeting":
+            wm = re.search(r",\s+which\s+(?:included|includes|brought\s+together|involved)\s+(?:(?:[\w-]+\s+){0,3}?"
+                           r"from\s+)?(?:the\s+)?", text[tr.end:s1])
+            if wm:
+                self._pending_included = (tr.end + wm.end(), ev)
+        if ev.model_type in ("Accusation",) and ev.modality == "reported":
+            ev.modality = "alleged"
+        ev.topics = _topics(text, tr.end, hi) if ev.model_type in (
+            "Negotiation", "Meeting", "Commitment", "Endorsement", "AidProvision") or tr.code[:2] == "03" else []
+        # evidence: from the first actor mention (if in this clause) to the end of the clause
+        start = min([tr.start] + [a for a, _ in actor_spans if a >= s0])
+        if tr.marker_start is not None:
+            start = min(start, tr.marker_start)
+        end = max([tr.end] + [b for _, b in tspans])
+        end = _clause_end(text, end, hi)
+        ev.evidence = _trim(text, start, end)
+        return ev
+
+    def _place(self, g: Group, e: GazEntry) -> GazEntry | None:
+        m = g.mentions[0]
+        if m.form == "capital":
+            name = self.text[m.start:m.end]
+            return self.use(GazEntry(slugify(name), "Place", name, country=e.id))
+        if e.type in ("Place", "State"):
+            return e
+        return None
+
+    def attach_date(self, ev: CodedEvent, dates: list, s0: int, s1: int) -> None:
+        if not dates:
+            return
+        lo, hi = _clause_bounds(self.text, s0, s1, ev.trigger[0])
+        inside = [d for d in dates if lo <= d.start < hi]
+        if not inside and len(dates) == 1:
+            inside = dates
+        if inside:
+            best = min(inside, key=lambda d: abs(d.start - ev.trigger[0]))
+            ev.date = best.value
+
+    # ---- characterisations ("labelling it as destabilising") ------------------------------
+    def characterise(self, evs: list[CodedEvent], s0: int, s1: int, quotes: list[tuple[int, int]],
+                     groups: list[Group]) -> None:
+        text = self.text
+        rx = re.compile(r"\b(?:label\w*|describ\w*|call\w*|brand\w*|term\w*|characteri[sz]\w*|highlight\w*|"
+                        r"denounc\w*|condemn\w*|criticis\w*|criticiz\w*)\b[^.;]{0,80}?\bas\s+(?:an?\s+|the\s+)?")
+        for m in rx.finditer(text, s0, s1):
+            chars = _char_phrases(text, m.end(), s1)
+            if not chars:
+                continue
+            words = [c for c, _ in chars]
+            target = None
+            for ev in evs:
+                if ev.code[:2] == "11" and ev.trigger[0] <= m.start():
+                    target = ev
+            if target is None:
+                low = " ".join(words).lower()
+                code = "112" if any(w in low for w in ACCUSE_CHAR) else (
+                    "111" if any(w in low for w in NEGATIVE_CHAR) else None)
+                if code is None:
+                    continue
+                # a new event: subject before the verb, object between verb and "as"
+                lo, hi = _clause_bounds(text, s0, s1, m.start())
+                subj = self.subject(groups, lo, m.start(), s0)
+                verb_end = m.start() + len(m.group().split()[0])
+                objs = [g for g in groups if verb_end <= g.start < m.end()]
+                tr = Trigger(m.start(), verb_end, code, True, m.group().split()[0].lower())
+                ev = self._event(tr, s0, s1, subj.actors if subj else [],
+                                 [(x.start, x.end) for x in subj.mentions] if subj else [], objs, lo, hi)
+                if ev is None:
+                    continue
+                ev.claim_text = (verb_end, m.start() + m.group().rstrip().rfind(" as"))  # type: ignore[attr-defined]
+                evs.append(ev)
+                target = ev
+            for w in words:
+                if w not in target.characterisations:
+                    target.characterisations.append(w)
+
+    # ---- agreements -----------------------------------------------------------------------
+    def agreements_in(self, groups: list[Group], evs: list[CodedEvent], s0: int, s1: int, dates: list) -> None:
+        text = self.text
+        rx = re.compile(rf"\b((?:[\w-]+\s+){{0,3}}?){AGREEMENT_HEADS}\b", re.IGNORECASE)
+        for m in rx.finditer(text, s0, s1):
+            head_m = re.search(AGREEMENT_HEADS + r"$", m.group(), re.I)
+            head = head_m.group().lower() if head_m else m.group().split()[-1].lower()
+            mods = [w for w in m.group(1).split() if w.lower() not in ("the", "a", "an", "this", "that", "its",
+                                                                      "their", "recent", "new", "landmark",
+                                                                      "historic", "controversial", "same")]
+            mods = [w for w in mods if not re.fullmatch(r"[A-Z][\w-]*", w) or self.gaz.lookup(w) is None]
+            mods = [w for w in mods if w.islower() or w[:1].isupper()]
+            after = text[m.end():s1]
+            bm = re.match(r"\s+(?:between|among)\s+", after)
+            parties: list[GazEntry] = []
+            if bm:
+                g = next((g for g in groups if g.start == m.end() + bm.end()), None)
+                if g is not None:
+                    parties = [a for a in g.actors]
+            existing = self._agreement_ref(head, m.group(), parties)
+            if existing is None and not parties:
+                continue
+            if existing is None:
+                states = []
+                for p in parties:
+                    st = p if p.type == "State" else self.entities.get(p.country or "")
+                    if st is not None and st not in states:
+                        states.append(st)
+                adj = " ".join(w for w in mods if w.islower())
+                name = "-".join(s.name for s in states) + (" " + adj if adj else "") + " " + head
+                ag = AgreementDraft(slugify(name), name.strip(), head, _trim(text, m.start(1) + (
+                    len(m.group(1)) - len(m.group(1).lstrip())), m.end() + (bm.end() + (g.end - g.start) if bm and g else 0)),
+                    parties=states)
+                if any(a.id == ag.id for a in self.agreements):
+                    ag = next(a for a in self.agreements if a.id == ag.id)
+                else:
+                    self.agreements.append(ag)
+                existing = ag
+            ag = existing
+            for ev in evs:
+                if ev.code != "057" and ev.code[:2] in ("11", "05", "12") and ev.trigger[1] <= m.start() + 40 \
+                        and ev.agreement is None and abs(ev.trigger[1] - m.start()) < 60:
+                    ev.agreement = ag.id
+                if ev.code == "057" and (ev.agreement is None) and (abs(ev.trigger[0] - m.end()) < 40 or
+                                                                     abs(m.start() - ev.trigger[1]) < 40):
+                    ev.agreement = ag.id
+                    for a in ev.actors:
+                        if a.type == "Person" and a not in ag.signatories:
+                            ag.signatories.append(a)
+                            st = self.entities.get(a.country or "")
+                            if st is not None and st not in ag.parties:
+                                ag.parties.append(st)
+                        elif a.type == "State" and a not in ag.parties:
+                            ag.parties.append(a)
+                    if ev.date and not ag.signed:
+                        ag.signed = ev.date
+            # provisions: "<agreement> ..., entails|commits ... X if Y"
+            pm = re.search(r"\b(entails|entail|commits|obliges|requires|provides\s+for|stipulates|includes|"
+                           r"guarantees|calls\s+for)\s+([^;]+?)(?:[.;]\s*$|$)", text[m.end():s1])
+            if pm:
+                ptxt = pm.group(2).rstrip(" .")
+                pstart = m.end() + pm.start(2)
+                cond = None
+                cm = re.search(r"\b(?:if|unless|in\s+case)\s+(.+)$", ptxt)
+                if cm:
+                    cond = cm.group(1)
+                ev_span = (m.end() + pm.start(1), pstart + len(ptxt))
+                if not any(p[1] == ev_span for p in ag.provisions):
+                    ag.provisions.append((ptxt, ev_span, "conditional" if cond else "reported", cond))
+
+    def _agreement_ref(self, head: str, phrase: str, parties: list[GazEntry]) -> AgreementDraft | None:
+        for ag in reversed(self.agreements):
+            if ag.head == head and (not parties or set(p.id for p in parties) <= set(x.id for x in ag.parties) or
+                                    re.match(r"(?i)the\b", phrase.strip())):
+                return ag
+        return None
+
+    # ---- claims ---------------------------------------------------------------------------
+    def claims_in(self, evs: list[CodedEvent], groups: list[Group], s0: int, s1: int) -> None:
+        text = self.text
+        for ev in evs:
+            if ev.model_type == "Accusation":
+                ct = getattr(ev, "claim_text", None)
+                if ct is None:
+                    lo, hi = _clause_bounds(text, s0, s1, ev.trigger[0])
+                    ct = (ev.trigger[1], _clause_end(text, ev.trigger[1], hi))
+                a, b = _trim(text, *ct)
+                if b <= a:
+                    continue
+                ctext = text[a:b]
+                words = _content_words(ctext)
+                about = [m.entry for g in groups for m in g.mentions if a <= m.start < b for _ in (0,)]
+                about = [x for x in about if x.type in ("State", "Person", "InternationalOrganization", "Group")]
+                about = list(dict.fromkeys(about + [t for t in ev.targets if t not in about]))
+                existing = None
+                for c in self.claims:
+                    if (set(x.id for x in c.about) & set(x.id for x in about)) and (c.words & words):
+                        existing = c
+                        break
+                if existing is None:
+                    existing = ClaimDraft(f"claim-{len(self.claims) + 1}", (a, b), _trim(text, min(
+                        [ev.trigger[0]] + [x for x, _ in ev.actor_spans]), b), about, [], words=words)
+                    vm = re.search(r"\b(?:violation|violations|breach|breaches|breaching|violating)\s+(?:of\s+)?"
+                                   r"((?:[A-Z][\w.-]*\s+){1,6}(?:resolutions?|[Ll]aws?|[Tt]reaty|[Cc]harter|[Cc]onvention))",
+                                   text[ev.trigger[0]:s1])
+                    if vm:
+                        name = vm.group(1)
+                        li = self.use(GazEntry(slugify(name), "LegalInstrument", name))
+                        existing.violates.append(li)
+                    self.claims.append(existing)
+                for x in ev.actors:
+                    if x not in existing.alleged_by:
+                        existing.alleged_by.append(x)
+                existing.words |= words
+                ev.claim = existing.id
+            elif ev.model_type == "Denial" and self.claims:
+                c = self.claims[-1]
+                for x in ev.actors:
+                    if x not in c.denied_by:
+                        c.denied_by.append(x)
+                ev.claim = c.id
+                ev.targets = []
+
+    # ---- quotations -----------------------------------------------------------------------
+    def quotations(self, quotes: list[tuple[int, int]], groups: list[Group], s0: int, s1: int,
+                   ms: list[Mention]) -> None:
+        text = self.text
+        verbs = "|".join(sorted((re.escape(v) for v in SPEECH_VERBS), key=len, reverse=True))
+        for q0, q1 in quotes:
+            inner0, inner1 = q0 + 1, q1 - 1
+            while inner1 > inner0 and text[inner1 - 1] in ",;: ":
+                inner1 -= 1
+            if inner1 <= inner0:
+                continue
+            speaker: GazEntry | None = None
+            verb = None
+            after = text[q1:s1]
+            before_lo = s0
+            for qq0, qq1 in quotes:
+                if qq1 <= q0:
+                    before_lo = max(before_lo, qq1)
+            before = text[before_lo:q0]
+            # "..., Wong reiterated" / "..., said Wong"
+            am = re.match(rf"\s*,?\s*(?P<pre>(?:{verbs})\s+)?", after)
+            g_after = [g for g in groups if q1 <= g.start and g.start - q1 <= 60]
+            if g_after:
+                g = g_after[0]
+                gap = text[q1:g.start]
+                post = text[g.end:min(s1, g.end + 40)]
+                vm_pre = re.fullmatch(rf"[\s,]*(?P<v>{verbs})\s+(?:the\s+)?", gap)
+                vm_post = re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?P<v>{verbs})\b", post)
+                if re.fullmatch(r"[\s,]*", gap) and vm_post:
+                    speaker, verb = g.actors[0], vm_post.group("v")
+                elif vm_pre:
+                    speaker, verb = g.actors[0], vm_pre.group("v")
+            if speaker is None and am is not None:
+                pm = re.match(rf"\s*,?\s*(?P<p>he|she|they)\s+(?P<v>{verbs})\b", after, re.I)
+                if pm:
+                    p = self.last_person() if pm.group("p").lower() != "they" else None
+                    if p is not None:
+                        speaker, verb = p, pm.group("v")
+            if speaker is None:
+                # "Cho stated, “...”" / "X said: “...”" / "X said that “...”" / fragment inside a clause
+                bm = re.search(rf"(?P<v>{verbs}|according\s+to)\s*(?:that\s*)?[,:]?\s*$", before)
+                g_before = [g for g in groups if g.end <= q0 and g.start >= before_lo]
+                if bm and g_before:
+                    cand = [g for g in g_before if g.end <= before_lo + bm.start() + 1]
+                    subj = self.subject(cand, before_lo, before_lo + bm.start(), s0) if cand else None
+                    if subj is not None:
+                        speaker, verb = subj.actors[0], bm.group("v")
+                    elif bm.group("v").startswith("according"):
+                        pass
+                if speaker is None and g_before:
+                    lo, hi = _clause_bounds(text, s0, s1, q0)
+                    subj = self.subject(groups, max(lo, before_lo), q0, s0)
+                    if subj is not None:
+                        speaker = subj.actors[0]
+                        vm = re.match(r"\s*(?:\w+ly\s+)?([a-z]+(?:ed|s)?)\b", text[subj.end:q0])
+                        verb = vm.group(1) if vm else None
+            if speaker is None:
+                m2 = re.match(r"\s*,?\s*(?:according\s+to)\s+", after)
+                if m2 and g_after:
+                    speaker, verb = g_after[0].actors[0], "according to"
+            if speaker is None:
+                continue
+            about = [m.entry for m in ms if inner0 <= m.start < inner1 and m.form != "pronoun"]
+            about = list(dict.fromkeys(a for a in about if a.type in (
+                "State", "InternationalOrganization", "Person", "GovernmentBody", "Group", "Organization")))
+            self.statements.append(StatementDraft(speaker, (inner0, inner1), True, verb, about, (s0, s1)))
+            self.note_actor(speaker)
+
+    def indirect(self, groups: list[Group], s0: int, s1: int, ms: list[Mention], quotes: list) -> None:
+        """Reported speech without quotation marks: "..., according to (a statement from) X"."""
+        text = self.text
+        m = re.search(r",\s+(according\s+to(?:\s+(?:a|an|the)\s+(?:statement|report|readout|communique|"
+                      r"communiqué|release|spokesman|spokeswoman|spokesperson)(?:\s+(?:issued\s+)?(?:from|by|of))?)?)\s+",
+                      text[s0:s1])
+        if m and not quotes:
+            sp = next((g for g in groups if g.start >= s0 + m.end() and g.start - (s0 + m.end()) <= 25), None)
+            if sp is None:
+                return
+            a, b = s0, s0 + m.start()
+            # drop a leading adverbial phrase ("In addition to ..., ")
+            lead = re.match(r"(?:In|On|At|After|Before|During|Following|Amid|Despite|Ahead\s+of|Besides|"
+                            r"Meanwhile|Separately|However|Earlier|Later|Also)\b[^,]{0,120},\s+", text[a:b])
+            if lead:
+                a += lead.end()
+            verb = m.group(1)
+            verb = re.sub(r"\s+(?:issued\s+)?(?:from|by|of)$", "", verb)
+            about = list(dict.fromkeys(x.entry for x in ms if a <= x.start < b and x.entry.type in (
+                "State", "InternationalOrganization", "Person", "GovernmentBody", "Group")))
+            self.statements.append(StatementDraft(sp.actors[0], (a, b), False, verb, about, (s0, s1)))
+
+    # ---- finishing ------------------------------------------------------------------------
+    def finish(self) -> None:
+        # a nominal visit without a destination that repeats a known visit by the same actor is the same visit
+        kept = []
+        for ev in self.events:
+            if ev.nominal and ev.model_type == "Visit" and not ev.targets and ev.place is None and any(
+                    o is not ev and o.model_type == "Visit" and set(a.id for a in o.actors) & set(a.id for a in ev.actors)
+                    for o in self.events):
+                continue
+            kept.append(ev)
+        self.events = kept
+        used: dict[str, int] = {}
+        for ev in self.events:
+            who = ev.actors[0].id if ev.actors else "x"
+            base = f"{who}-{slugify(ev.model_type or 'event-' + ev.code)}"
+            used[base] = used.get(base, 0) + 1
+            ev.id = base if used[base] == 1 else f"{base}-{used[base]}"
+
+
+_OPENER = re.compile(r"\s*(?:[A-Z][a-z]+ing\b|(?:After|Before|While|When|Since|Upon|On|In\s+addition\s+to|Ahead\s+of|"
+                     r"During|Following|Amid|Despite|Besides)\b)")
+
+
+def _first_forms(spec: str) -> set[str]:
+    first = spec.split(" ")[0]
+    out: set[str] = set()
+    for a in first.split("|"):
+        if a.endswith("~"):
+            out |= set(lexicon.inflect(a[:-1]))
+        else:
+            out.add(a.lower())
+    return out
+
+
+def _is_modifier_noun(text: str, a: int, b: int, s1: int) -> bool:
+    """A noun trigger used as a modifier ("talks process", "meeting room") or as a plain subject noun."""
+    nxt = re.match(r"\s+([a-z]+)", text[b:s1])
+    return bool(nxt and nxt.group(1) in ("room", "venue", "hall", "table", "process", "format", "agenda",
+                                          "minutes", "partner", "partners", "mechanism"))
+
+
+def _verb_context_ok(text: str, a: int, b: int, s0: int, head: str) -> bool:
+    """Reject verb forms used as nouns/adjectives ("the visiting minister", "a signed copy")."""
+    pw = _prev_word(text, a, s0)
+    if pw in ("the", "a", "an", "this", "that", "these", "those", "their", "his", "her", "its", "our", "s",
+              "first", "second", "latest", "next", "annual", "recent", "planned", "bilateral") \
+            and head.endswith(("ing", "ed")):
+        return False
+    return True
+
+
+def _quotes(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
+    """Quotation spans (including the marks) in a sentence."""
+    out = []
+    for m in re.finditer(r"“[^“”]+”|\"[^\"]+\"", text[s0:s1]):
+        out.append((s0 + m.start(), s0 + m.end()))
+    return out
+
+
+def _clause_end(text: str, pos: int, hi: int) -> int:
+    m = re.search(r",\s+(?:who|which|according|said|says|while|as|after|before|labelling|labeling|describing|"
+                  r"calling|saying|adding|focusing|focussing)\b|[;:]", text[pos:hi])
+    end = pos + m.start() if m else hi
+    return end
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in ",;:"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:"):
+        b -= 1
+    return a, b
+
+
+def _topics(text: str, pos: int, hi: int) -> list[str]:
+    m = re.search(r"\b(?:on|about|over|regarding|concerning|focusing\s+on|focussing\s+on)\s+(?:the\s+)?", text[pos:hi])
+    if not m:
+        return []
+    start = pos + m.end()
+    seg = text[start:hi]
+    cut = re.search(r",|;|\.|\s+and\s+(?:to\s+)?(?:conduct|hold|initiate|launch|sign|expand|strengthen|discuss|"
+                    r"boost|deepen|work|agree|plan)\b|\s+(?:in|at|with|during|through|according|ahead)\s", seg)
+    phrase = seg[: cut.start()] if cut else seg
+    phrase = phrase.strip().rstrip(".")
+    if not phrase or len(phrase.split()) > 10:
+        return []
+    if re.match(r"focus", m.group().lower()):
+        return [p.strip() for p in re.split(r",\s*|\s+and\s+", phrase) if p.strip()]
+    return [phrase]
+
+
+def _char_phrases(text: str, pos: int, s1: int) -> list[tuple[str, int]]:
+    seg = text[pos:s1]
+    qm = re.match(r"[“\"]([^”\"]+)[”\"]", seg)
+    if qm:
+        return [(qm.group(1), pos + 1)]
+    cut = re.search(r"[,;.]|\s(?:for|of|in|by|because|since|with|after|amid|as)\s", seg)
+    phrase = seg[: cut.start()] if cut else seg
+    parts = [p.strip() for p in re.split(r"\s+and\s+", phrase) if p.strip()]
+    return [(p, pos) for p in parts if len(p.split()) <= 6]
+
+
+_STOP = set("the a an of to in on for and or with by from as at is are was were be been that this these those its "
+            "their his her it they both nations countries use".split())
+
+
+def _content_words(s: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", s.lower()) if w not in _STOP and len(w) > 3}
+
+
+def run_extraction(text: str, published: str | None, gaz: Gazetteer) -> Extraction:
+    """Run the rule-based extractor over one article text."""
+    return _Extractor(text, published, gaz).run()

@@ -1,0 +1,250 @@
+"""General vocabulary: the world's states with ISO 3166-1 alpha-3 codes, names, demonyms,
+capitals and common government metonyms, plus well-known international organisations.
+
+This is general-purpose reference data (every UN member state and a few widely reported
+non-member entities), not keyed to any article or benchmark.
+
+Row format of :data:`COUNTRY_ROWS`: ``ISO3|Name|other names;...|demonyms;...|capitals and metonyms;...``
+"""
+
+from __future__ import annotations
+
+COUNTRY_ROWS = """\
+AFG|Afghanistan||Afghan;Afghans|Kabul
+ALB|Albania||Albanian;Albanians|Tirana
+DZA|Algeria||Algerian;Algerians|Algiers
+AND|Andorra||Andorran|
+AGO|Angola||Angolan;Angolans|Luanda
+ATG|Antigua and Barbuda||Antiguan|
+ARG|Argentina||Argentine;Argentinian;Argentines|Buenos Aires
+ARM|Armenia||Armenian;Armenians|Yerevan
+AUS|Australia||Australian;Australians|Canberra
+AUT|Austria||Austrian;Austrians|Vienna
+AZE|Azerbaijan||Azerbaijani;Azeri;Azerbaijanis|Baku
+BHS|Bahamas|the Bahamas|Bahamian|Nassau
+BHR|Bahrain||Bahraini;Bahrainis|Manama
+BGD|Bangladesh||Bangladeshi;Bangladeshis|Dhaka
+BRB|Barbados||Barbadian|Bridgetown
+BLR|Belarus||Belarusian;Belarusians|Minsk
+BEL|Belgium||Belgian;Belgians|Brussels
+BLZ|Belize||Belizean|Belmopan
+BEN|Benin||Beninese|Porto-Novo;Cotonou
+BTN|Bhutan||Bhutanese|Thimphu
+BOL|Bolivia||Bolivian;Bolivians|La Paz
+BIH|Bosnia and Herzegovina|Bosnia;Bosnia-Herzegovina|Bosnian;Bosnians|Sarajevo
+BWA|Botswana||Botswanan;Motswana|Gaborone
+BRA|Brazil||Brazilian;Brazilians|Brasilia;Brasília
+BRN|Brunei||Bruneian|Bandar Seri Begawan
+BGR|Bulgaria||Bulgarian;Bulgarians|Sofia
+BFA|Burkina Faso||Burkinabe|Ouagadougou
+BDI|Burundi||Burundian;Burundians|Bujumbura;Gitega
+CPV|Cape Verde|Cabo Verde|Cape Verdean|
+KHM|Cambodia|Kampuchea|Cambodian;Cambodians;Kampuchean|Phnom Penh
+CMR|Cameroon||Cameroonian;Cameroonians|Yaounde;Yaoundé
+CAN|Canada||Canadian;Canadians|Ottawa
+CAF|Central African Republic||Central African|Bangui
+TCD|Chad||Chadian;Chadians|N'Djamena
+CHL|Chile||Chilean;Chileans|Santiago
+CHN|China|People's Republic of China;PRC|Chinese|Beijing;Peking
+COL|Colombia||Colombian;Colombians|Bogota;Bogotá
+COM|Comoros||Comorian|Moroni
+COG|Congo|Republic of the Congo;Congo-Brazzaville|Congolese|Brazzaville
+COD|Democratic Republic of the Congo|DR Congo;DRC;Zaire|Congolese|Kinshasa
+CRI|Costa Rica||Costa Rican;Costa Ricans|San Jose;San José
+CIV|Ivory Coast|Côte d'Ivoire;Cote d'Ivoire|Ivorian;Ivorians|Abidjan;Yamoussoukro
+HRV|Croatia||Croatian;Croat;Croats;Croatians|Zagreb
+CUB|Cuba||Cuban;Cubans|Havana
+CYP|Cyprus||Cypriot;Cypriots;Greek Cypriot;Greek-Cypriot|Nicosia
+CZE|Czech Republic|Czechia;Czechoslovakia|Czech;Czechs;Czechoslovak|Prague
+DNK|Denmark||Danish;Dane;Danes|Copenhagen
+DJI|Djibouti||Djiboutian|
+DMA|Dominica||Dominican|Roseau
+DOM|Dominican Republic||Dominican|Santo Domingo
+ECU|Ecuador||Ecuadorian;Ecuadorean;Ecuadorians|Quito
+EGY|Egypt||Egyptian;Egyptians|Cairo
+SLV|El Salvador||Salvadoran;Salvadorans|San Salvador
+GNQ|Equatorial Guinea||Equatorial Guinean|Malabo
+ERI|Eritrea||Eritrean;Eritreans|Asmara
+EST|Estonia||Estonian;Estonians|Tallinn
+SWZ|Eswatini|Swaziland|Swazi|Mbabane
+ETH|Ethiopia||Ethiopian;Ethiopians|Addis Ababa
+FJI|Fiji||Fijian;Fijians|Suva
+FIN|Finland||Finnish;Finn;Finns|Helsinki
+FRA|France||French|Paris;Elysee;Élysée;Quai d'Orsay
+GAB|Gabon||Gabonese|Libreville
+GMB|Gambia|The Gambia|Gambian;Gambians|Banjul
+GEO|Georgia||Georgian;Georgians|Tbilisi
+DEU|Germany|West Germany;East Germany|German;Germans;West German;East German|Berlin;Bonn
+GHA|Ghana||Ghanaian;Ghanaians|Accra
+GRC|Greece||Greek;Greeks|Athens
+GRD|Grenada||Grenadian|
+GTM|Guatemala||Guatemalan;Guatemalans|Guatemala City
+GIN|Guinea||Guinean;Guineans|Conakry
+GNB|Guinea-Bissau||Bissau-Guinean|Bissau
+GUY|Guyana||Guyanese|Georgetown
+HTI|Haiti||Haitian;Haitians|Port-au-Prince
+HND|Honduras||Honduran;Hondurans|Tegucigalpa
+HUN|Hungary||Hungarian;Hungarians|Budapest
+ISL|Iceland||Icelandic;Icelander;Icelanders|Reykjavik
+IND|India||Indian;Indians|New Delhi
+IDN|Indonesia||Indonesian;Indonesians|Jakarta
+IRN|Iran|Islamic Republic of Iran|Iranian;Iranians|Tehran
+IRQ|Iraq||Iraqi;Iraqis|Baghdad
+IRL|Ireland|Republic of Ireland|Irish|Dublin
+ISR|Israel||Israeli;Israelis|Jerusalem;Tel Aviv
+ITA|Italy||Italian;Italians|Rome
+JAM|Jamaica||Jamaican;Jamaicans|Kingston
+JPN|Japan||Japanese|Tokyo
+JOR|Jordan||Jordanian;Jordanians|Amman
+KAZ|Kazakhstan||Kazakh;Kazakhs;Kazakhstani|Astana;Almaty
+KEN|Kenya||Kenyan;Kenyans|Nairobi
+KIR|Kiribati||I-Kiribati|Tarawa
+PRK|North Korea|Democratic People's Republic of Korea;DPRK|North Korean;North Koreans|Pyongyang
+KOR|South Korea|Republic of Korea;Korea|South Korean;South Koreans|Seoul
+KWT|Kuwait||Kuwaiti;Kuwaitis|Kuwait City
+KGZ|Kyrgyzstan|Kirghizia|Kyrgyz|Bishkek
+LAO|Laos|Lao People's Democratic Republic|Lao;Laotian|Vientiane
+LVA|Latvia||Latvian;Latvians|Riga
+LBN|Lebanon||Lebanese|Beirut
+LSO|Lesotho||Basotho|Maseru
+LBR|Liberia||Liberian;Liberians|Monrovia
+LBY|Libya||Libyan;Libyans|Tripoli
+LIE|Liechtenstein||Liechtensteiner|Vaduz
+LTU|Lithuania||Lithuanian;Lithuanians|Vilnius
+LUX|Luxembourg||Luxembourgish;Luxembourger|
+MDG|Madagascar||Malagasy|Antananarivo
+MWI|Malawi||Malawian;Malawians|Lilongwe
+MYS|Malaysia||Malaysian;Malaysians|Kuala Lumpur;Putrajaya
+MDV|Maldives|the Maldives|Maldivian;Maldivians|
+MLI|Mali||Malian;Malians|Bamako
+MLT|Malta||Maltese|Valletta
+MHL|Marshall Islands|the Marshall Islands|Marshallese|Majuro
+MRT|Mauritania||Mauritanian;Mauritanians|Nouakchott
+MUS|Mauritius||Mauritian;Mauritians|Port Louis
+MEX|Mexico||Mexican;Mexicans|Mexico City
+FSM|Micronesia|Federated States of Micronesia|Micronesian|Palikir
+MDA|Moldova||Moldovan;Moldovans|Chisinau;Chișinău
+MCO|Monaco||Monegasque|
+MNG|Mongolia||Mongolian;Mongolians|Ulaanbaatar;Ulan Bator
+MNE|Montenegro||Montenegrin;Montenegrins|Podgorica
+MAR|Morocco||Moroccan;Moroccans|Rabat
+MOZ|Mozambique||Mozambican;Mozambicans|Maputo
+MMR|Myanmar|Burma|Burmese;Myanmarese|Naypyidaw;Naypyitaw;Rangoon;Yangon
+NAM|Namibia||Namibian;Namibians|Windhoek
+NRU|Nauru||Nauruan|
+NPL|Nepal||Nepalese;Nepali|Kathmandu;Khatmandu
+NLD|Netherlands|the Netherlands;Holland|Dutch|Amsterdam;The Hague
+NZL|New Zealand||New Zealander;New Zealanders|Wellington
+NIC|Nicaragua||Nicaraguan;Nicaraguans|Managua
+NER|Niger||Nigerien;Nigeriens|Niamey
+NGA|Nigeria||Nigerian;Nigerians|Abuja;Lagos
+MKD|North Macedonia|Macedonia;Former Yugoslav Republic of Macedonia;FYROM|Macedonian;Macedonians|Skopje
+NOR|Norway||Norwegian;Norwegians|Oslo
+OMN|Oman||Omani;Omanis|Muscat
+PAK|Pakistan||Pakistani;Pakistanis|Islamabad
+PLW|Palau||Palauan|Ngerulmud
+PAN|Panama||Panamanian;Panamanians|Panama City
+PNG|Papua New Guinea||Papua New Guinean|Port Moresby
+PRY|Paraguay||Paraguayan;Paraguayans|Asuncion;Asunción
+PER|Peru||Peruvian;Peruvians|Lima
+PHL|Philippines|the Philippines|Philippine;Filipino;Filipinos|Manila
+POL|Poland||Polish;Pole;Poles|Warsaw
+PRT|Portugal||Portuguese|Lisbon
+QAT|Qatar||Qatari;Qataris|Doha
+ROU|Romania||Romanian;Romanians|Bucharest
+RUS|Russia|Russian Federation;Soviet Union;USSR|Russian;Russians;Soviet|Moscow;Kremlin
+RWA|Rwanda||Rwandan;Rwandans|Kigali
+KNA|Saint Kitts and Nevis||Kittitian|Basseterre
+LCA|Saint Lucia||Saint Lucian|Castries
+VCT|Saint Vincent and the Grenadines||Vincentian|Kingstown
+WSM|Samoa||Samoan;Samoans|Apia
+SMR|San Marino||Sammarinese|
+STP|Sao Tome and Principe|São Tomé and Príncipe|Santomean|
+SAU|Saudi Arabia||Saudi;Saudis|Riyadh
+SEN|Senegal||Senegalese|Dakar
+SRB|Serbia|Yugoslavia|Serbian;Serb;Serbs;Yugoslav|Belgrade
+SYC|Seychelles|the Seychelles|Seychellois|
+SLE|Sierra Leone||Sierra Leonean;Sierra Leoneans|Freetown
+SGP|Singapore||Singaporean;Singaporeans|
+SVK|Slovakia||Slovak;Slovakian;Slovaks|Bratislava
+SVN|Slovenia||Slovenian;Slovene;Slovenians|Ljubljana
+SLB|Solomon Islands|the Solomon Islands|Solomon Islander|Honiara
+SOM|Somalia||Somali;Somalis|Mogadishu
+ZAF|South Africa||South African;South Africans|Pretoria;Cape Town
+SSD|South Sudan||South Sudanese|Juba
+ESP|Spain||Spanish;Spaniard;Spaniards|Madrid
+LKA|Sri Lanka|Ceylon|Sri Lankan;Sri Lankans|Colombo
+SDN|Sudan||Sudanese|Khartoum
+SUR|Suriname||Surinamese|Paramaribo
+SWE|Sweden||Swedish;Swede;Swedes|Stockholm
+CHE|Switzerland||Swiss|Bern;Berne
+SYR|Syria||Syrian;Syrians|Damascus
+TJK|Tajikistan||Tajik;Tajiks|Dushanbe
+TZA|Tanzania||Tanzanian;Tanzanians|Dodoma;Dar es Salaam
+THA|Thailand||Thai|Bangkok
+TLS|East Timor|Timor-Leste|Timorese;East Timorese|Dili
+TGO|Togo||Togolese|Lome;Lomé
+TON|Tonga||Tongan|Nuku'alofa
+TTO|Trinidad and Tobago|Trinidad|Trinidadian|Port of Spain
+TUN|Tunisia||Tunisian;Tunisians|Tunis
+TUR|Turkey|Türkiye;Turkiye|Turkish;Turk;Turks|Ankara
+TKM|Turkmenistan||Turkmen|Ashgabat
+TUV|Tuvalu||Tuvaluan|Funafuti
+UGA|Uganda||Ugandan;Ugandans|Kampala
+UKR|Ukraine||Ukrainian;Ukrainians|Kyiv;Kiev
+ARE|United Arab Emirates|UAE;the Emirates;Emirates|Emirati;Emiratis|Abu Dhabi
+GBR|United Kingdom|UK;U.K.;Britain;Great Britain|British;Briton;Britons|London;Downing Street;Whitehall
+USA|United States|United States of America;US;U.S.;USA;U.S.A.;America|American;Americans|Washington;White House;Pentagon;State Department
+URY|Uruguay||Uruguayan;Uruguayans|Montevideo
+UZB|Uzbekistan||Uzbek;Uzbeks|Tashkent
+VUT|Vanuatu||Ni-Vanuatu|Port Vila
+VEN|Venezuela||Venezuelan;Venezuelans|Caracas
+VNM|Vietnam|Viet Nam|Vietnamese|Hanoi
+YEM|Yemen||Yemeni;Yemenis|Sanaa;Sana'a
+ZMB|Zambia||Zambian;Zambians|Lusaka
+ZWE|Zimbabwe||Zimbabwean;Zimbabweans|Harare
+PSE|Palestine|Palestinian territories;Palestinian Authority;Gaza;Gaza Strip;West Bank|Palestinian;Palestinians|Ramallah
+TWN|Taiwan|Republic of China|Taiwanese|Taipei
+XKX|Kosovo||Kosovar;Kosovan;Kosovars|Pristina
+VAT|Vatican|Holy See;Vatican City|Vatican|
+HKG|Hong Kong||Hongkonger|
+"""
+
+#: International organisations: ``Name|aliases;...``. Coded ``IGO`` in PLOVER output.
+IGO_ROWS = """\
+United Nations|UN;U.N.;the United Nations
+United Nations Security Council|UN Security Council;U.N. Security Council;Security Council;UNSC
+United Nations General Assembly|UN General Assembly;U.N. General Assembly;General Assembly
+North Atlantic Treaty Organization|NATO;Nato
+European Union|EU;E.U.
+European Community|EC;European Communities;European Economic Community;EEC;Common Market
+European Commission|
+Association of Southeast Asian Nations|ASEAN
+African Union|AU;Organization of African Unity;OAU
+Arab League|League of Arab States
+Gulf Cooperation Council|GCC
+Organization of American States|OAS
+Organization for Security and Co-operation in Europe|OSCE;Organization for Security and Cooperation in Europe
+International Atomic Energy Agency|IAEA
+World Health Organization|WHO
+World Trade Organization|WTO
+International Monetary Fund|IMF
+World Bank|
+World Food Programme|WFP;World Food Program
+UN High Commissioner for Refugees|UNHCR;UN refugee agency;U.N. refugee agency
+UNICEF|
+International Committee of the Red Cross|ICRC;Red Cross;Red Crescent
+Organization of the Petroleum Exporting Countries|OPEC
+Asia-Pacific Economic Cooperation|APEC
+Shanghai Cooperation Organisation|SCO
+Group of Seven|G7;G-7
+Group of Twenty|G20;G-20
+BRICS|
+Quad|Quadrilateral Security Dialogue
+Pacific Islands Forum|
+Commonwealth of Independent States|CIS
+International Criminal Court|ICC
+International Court of Justice|ICJ;World Court
+Economic Community of West African States|ECOWAS
+Warsaw Pact|
+"""
