@@ -144,7 +144,21 @@ def test_entities_consistent_across_files() -> None:
         countries = {e.country for _, e in decls} - {None}
         if len(countries) > 1:
             problems.append(f"{eid}: countries {sorted(countries)}")
+        descriptions = {e.description for _, e in decls} - {None}
+        if len(descriptions) > 1:
+            problems.append(f"{eid}: descriptions {sorted(descriptions)}")
     assert not problems, "\n".join(problems)
+
+
+def test_shared_agreements_agree() -> None:
+    """An agreement coded in several articles has one name, signing date and set of parties, so
+    the union of the article graphs has a single dip:signedOn."""
+    seen: dict[str, set[tuple[object, ...]]] = defaultdict(set)
+    for f in corpus():
+        for a in f.agreements:
+            seen[a.id].add((a.name, a.signed.value if a.signed else None, frozenset(a.parties)))
+    odd = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not odd, f"agreements coded differently across articles: {odd}"
 
 
 def test_people_and_countries_recur() -> None:
