@@ -150,7 +150,9 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
             try:
                 node = fast.get_single_node()
                 if node is not None:
-                    return fast.construct_document(node), node
+                    data = fast.construct_document(node)
+                    _check_duplicate_keys(node, path)
+                    return data, node
             finally:
                 fast.dispose()
         except yaml.YAMLError:
@@ -172,7 +174,31 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
         raise FactsError(f"YAML error: {exc}", path) from None
     if node is None:
         raise FactsError("facts file is empty; expected at least an 'article:' section", path, 1)
+    _check_duplicate_keys(node, path)
     return data, node
+
+
+def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
+    """YAML loaders keep the last of two equal keys silently; a facts file must not have any.
+
+    Raises:
+        FactsError: at the second occurrence of a key, naming the first.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, yaml.Node] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        first = seen[k.value].start_mark.line + 1
+                        raise FactsError(f"duplicate key {k.value!r} (first defined on line {first})",
+                                         path, k.start_mark.line + 1, k.start_mark.column + 1)
+                    seen[k.value] = k
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _schema_message(err: jsonschema.ValidationError) -> tuple[str, bool]:

@@ -146,3 +146,13 @@ def test_error_message_reads_well(tmp_path: Path) -> None:
     # file:line:column: [field] message
     assert text.startswith(str(tmp_path / SEED_YAML.name) + f":{_line_of(bad, 'Refusal')}:")
     assert "'Refusal' is not one of" in text and "Denial" in text
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    bad = _mutate("  japan: {type: State, name: Japan}\n",
+                  "  japan: {type: State, name: Japan}\n  japan: {type: State, name: Japan2}\n")
+    with pytest.raises(FactsError) as ei:
+        load_facts(_copy(tmp_path, bad))
+    first = _line_of(bad, "  japan:")
+    assert ei.value.line == first + 1
+    assert f"duplicate key 'japan' (first defined on line {first})" in ei.value.message
