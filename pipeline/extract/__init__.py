@@ -37,7 +37,7 @@ CLASS_CAMEO = {
     "AidProvision": "070",
 }
 #: Texts longer than this are cut (at a line end) before extraction; the note says so.
-MAX_CHARS = 2_000_000
+MAX_CHARS = 400_000
 _REPO = Path(__file__).resolve().parent.parent.parent
 
 

@@ -466,7 +466,13 @@ class _Run:
             return p
         hit = self.gaz.lookup(name)
         if hit is not None and hit.entry.type == "Person":
-            p = self.use(hit.entry)
+            known = self.entities.get(hit.entry.id)
+            if known is None:  # a per-article copy: the office context must not leak into the shared gazetteer
+                known = GazEntry(hit.entry.id, "Person", hit.entry.name, qid=hit.entry.qid,
+                                 country=hit.entry.country, aliases=set(hit.entry.aliases))
+            if known.country is None and country is not None and country.type == "State":
+                known.country = country.id
+            p = self.use(known)
         else:
             p = self.use(GazEntry(slugify(name), "Person", name,
                                   country=country.id if country is not None and country.type == "State" else None))
@@ -537,7 +543,7 @@ class _Run:
                     i = k2
                     continue
                 if entry.type == "Person":
-                    self.register_person(entry.name, self.entities.get(entry.country or ""))
+                    entry = self.register_person(entry.name, self.entities.get(entry.country or ""))
                 m = Mention(t.start, toks[j - 1].end, self.use(entry), form, i, j)
                 if poss and k < n:
                     m.possessor_of = toks[k].lower
@@ -1278,7 +1284,7 @@ class _Extractor(_Run):
                 post = text[g.end:min(s1, g.end + 40)]
                 vm_pre = re.fullmatch(rf"[\s,]*(?P<v>{verbs})\s+(?:the\s+)?", gap)
                 vm_post = re.match(rf"\s*(?:,[^,]{{0,60}},\s*)?(?P<v>{verbs})\b", post)
-                if re.fullmatch(r"[\s,]*", gap) and vm_post:
+                if re.fullmatch(r"[\s,]*(?:the\s+)?", gap) and vm_post:
                     speaker, verb = g.actors[0], vm_post.group("v")
                 elif vm_pre:
                     speaker, verb = g.actors[0], vm_pre.group("v")
@@ -1319,8 +1325,10 @@ class _Extractor(_Run):
             self.note_actor(speaker)
 
     def indirect(self, groups: list[Group], s0: int, s1: int, ms: list[Mention], quotes: list) -> None:
-        """Reported speech without quotation marks: "..., according to (a statement from) X"."""
+        """Reported speech without quotation marks: "X said (that) ...", "..., X said", "..., according to X"."""
         text = self.text
+        if not quotes:
+            self._said_that(groups, s0, s1, ms)
         m = re.search(r",\s+(according\s+to(?:\s+(?:a|an|the)\s+(?:statement|report|readout|communique|"
                       r"communiqué|release|spokesman|spokeswoman|spokesperson)(?:\s+(?:issued\s+)?(?:from|by|of))?)?)\s+",
                       text[s0:s1])
@@ -1339,6 +1347,42 @@ class _Extractor(_Run):
             about = list(dict.fromkeys(x.entry for x in ms if a <= x.start < b and x.entry.type in (
                 "State", "InternationalOrganization", "Person", "GovernmentBody", "Group")))
             self.statements.append(StatementDraft(sp.actors[0], (a, b), False, verb, about, (s0, s1)))
+
+    def _said_that(self, groups: list[Group], s0: int, s1: int, ms: list[Mention]) -> None:
+        text = self.text
+        rx = re.compile(r"\b(said|says|told|tells|stated|announced|added|warned|insisted|argued|noted|confirmed|"
+                        r"claimed|reiterated|stressed|emphasi[sz]ed|acknowledged|declared|asserted|maintained)\b"
+                        r"(\s+(?:reporters|journalists|the\s+press|parliament|lawmakers))?")
+        for m in rx.finditer(text, s0, s1):
+            after = text[m.end():s1]
+            objm = None
+            if m.group(1) in ("told", "tells") and not m.group(2):
+                objm = next((g for g in groups if 0 <= g.start - m.end() <= 2), None)
+            start = objm.end if objm else m.end()
+            tm = re.match(r"\s*(?:on\s+\w+\s+|in\s+a\s+statement\s+|in\s+an\s+interview\s+)?(?:that\s+)?",
+                          text[start:s1])
+            qa = start + (tm.end() if tm else 0)
+            qb = s1
+            while qb > qa and text[qb - 1] in ".!? ":
+                qb -= 1
+            subj = self.subject(groups, s0, m.start(), s0)
+            if subj is not None and qb - qa > 12 and not re.match(r"\s*[,.;]", after):
+                gap = text[subj.end:m.start()]
+                if not (re.search(r"[,;]\s*$", gap) and not re.search(r"\band\b", gap)):
+                    about = list(dict.fromkeys(x.entry for x in ms if qa <= x.start < qb and x.form != "pronoun"
+                                               and x.entry.type in ("State", "InternationalOrganization", "Person",
+                                                                    "GovernmentBody", "Group")))
+                    self.statements.append(StatementDraft(subj.actors[0], (qa, qb), False,
+                                                          " ".join(text[m.start():m.end()].split()), about, (s0, s1)))
+                    return
+            # "..., X said." at the end of the sentence
+            if subj is not None and re.match(r"\s*[.!?]?\s*$", after) and re.search(r",\s*$", text[s0:subj.start]):
+                qa2, qb2 = _trim(text, s0, subj.start)
+                if qb2 - qa2 > 12:
+                    about = list(dict.fromkeys(x.entry for x in ms if qa2 <= x.start < qb2 and x.form != "pronoun"))
+                    self.statements.append(StatementDraft(subj.actors[0], (qa2, qb2), False, m.group(1), about,
+                                                          (s0, s1)))
+                    return
 
     # ---- finishing ------------------------------------------------------------------------
     def finish(self) -> None:

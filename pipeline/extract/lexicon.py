@@ -116,7 +116,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("cooperate~", "060"), ("share~|exchange~ * intelligence|information|expertise|data", "064"),
     ("joint * exercises|drills|patrols", "062"),
     # --- 07 aid
-    ("provide~|give~|send~|deliver~|donate~|supply~|grant~|hand~ over|ship~ * aid|assistance|relief|grant|grants|loan|loans|credit|funds|funding|dollars|food|medicine|medicines|supplies|goods", "070"),
+    ("hand~ over * aid|assistance|relief|medicine|medicines|supplies|goods|food", "070"),
+    ("provide~|give~|send~|deliver~|donate~|supply~|grant~|ship~ * aid|assistance|relief|grant|grants|loan|loans|credit|funds|funding|dollars|food|medicine|medicines|supplies|goods", "070"),
     ("provide~|give~|send~|deliver~|supply~|ship~ * arms|weapons|troops|equipment|intelligence|photographs|ammunition", "072"),
     ("grant~|give~|offer~ * asylum|refuge", "075"),
     ("evacuate~", "073"), ("deploy~ * peacekeepers|peacekeeping|peace-keeping", "074"),
