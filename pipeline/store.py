@@ -147,11 +147,15 @@ def uses_service(query: str) -> bool:
     >>> uses_service('SELECT ?service { ?service <p> "SERVICE" } # SERVICE')
     False
     """
+    if "service" not in query.lower():  # fast path: the keyword is not there at all
+        return False
     return bool(_SERVICE.search(_code_only(query)))
 
 
 def uses_from(query: str) -> bool:
     """True when the query names its own dataset with ``FROM`` / ``FROM NAMED``."""
+    if "from" not in query.lower():
+        return False
     return bool(_FROM.search(_code_only(query)))
 
 

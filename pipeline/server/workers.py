@@ -67,6 +67,10 @@ def _send(sock: socket.socket, header: dict[str, Any], body: bytes = b"") -> Non
     sock.sendall(_FRAME.pack(len(head), len(body)) + head + body)
 
 
+class NotAcceptable(Exception):
+    """No format fits the client's Accept header for this kind of result."""
+
+
 def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_service: bool) -> Answer:
     """Run one protocol request against the store: evaluate, negotiate, serialize.
 
@@ -77,9 +81,6 @@ def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_servic
     from pipeline.store import QueryRefused, QueryTimeout, run_query, serialize_outcome
 
     chosen: dict[str, str] = {}
-
-    class NotAcceptable(Exception):
-        pass
 
     def on_kind(kind: str) -> None:
         offered = KIND_TYPES[kind]
@@ -158,25 +159,67 @@ def worker_main(argv: list[str] | None = None) -> int:
 # Server side
 
 
+class _FrameReader(asyncio.Protocol):
+    """Server end of a worker socket: collects frames and hands each to the waiting request."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.waiter: asyncio.Future[tuple[dict[str, Any], bytes]] | None = None
+        self.lost = False
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        self._deliver()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(ConnectionError("query worker connection lost"))
+
+    def _deliver(self) -> None:
+        if self.waiter is None or self.waiter.done() or len(self.buf) < _FRAME.size:
+            return
+        head_len, body_len = _FRAME.unpack_from(self.buf)
+        end = _FRAME.size + head_len + body_len
+        if len(self.buf) < end:
+            return
+        header = json.loads(self.buf[_FRAME.size:_FRAME.size + head_len])
+        body = bytes(self.buf[_FRAME.size + head_len:end])
+        del self.buf[:end]
+        self.waiter.set_result((header, body))
+
+    def next_frame(self) -> asyncio.Future[tuple[dict[str, Any], bytes]]:
+        self.waiter = asyncio.get_running_loop().create_future()
+        if self.lost:
+            self.waiter.set_exception(ConnectionError("query worker connection lost"))
+        else:
+            self._deliver()
+        return self.waiter
+
+
 class _Worker:
-    def __init__(self, proc: subprocess.Popen[bytes], reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], proto: _FrameReader) -> None:
         self.proc = proc
-        self.reader = reader
-        self.writer = writer
+        self.proto = proto
 
     async def read_frame(self) -> tuple[dict[str, Any], bytes]:
-        head_len, body_len = _FRAME.unpack(await self.reader.readexactly(_FRAME.size))
-        header = json.loads(await self.reader.readexactly(head_len))
-        body = await self.reader.readexactly(body_len) if body_len else b""
-        return header, body
+        return await self.proto.next_frame()
+
+    def write(self, data: bytes) -> None:
+        assert self.proto.transport is not None
+        self.proto.transport.write(data)
 
     def kill(self) -> None:
         try:
             self.proc.kill()
         except ProcessLookupError:
             pass
-        self.writer.close()
+        if self.proto.transport is not None:
+            self.proto.transport.close()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail on Linux
@@ -216,11 +259,11 @@ class WorkerPool:
             cmd.append("--allow-service")
         proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
         child.close()
-        reader, writer = await asyncio.open_connection(sock=parent)
-        worker = _Worker(proc, reader, writer)
+        _, proto = await asyncio.get_running_loop().create_connection(_FrameReader, sock=parent)
+        worker = _Worker(proc, proto)
         try:
-            header, _ = await worker.read_frame()
-        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            header, _ = await asyncio.wait_for(worker.read_frame(), 600)
+        except (asyncio.TimeoutError, ConnectionError) as exc:
             worker.kill()
             raise RuntimeError(f"query worker exited during start-up (code {proc.poll()})") from exc
         if not header.get("ready"):
@@ -260,9 +303,9 @@ class WorkerPool:
                                    "try again later") from exc
         head = json.dumps(request).encode()
         try:
-            worker.writer.write(_FRAME.pack(len(head), 0) + head)
+            worker.write(_FRAME.pack(len(head), 0) + head)
             header, body = await asyncio.wait_for(worker.read_frame(), timeout + self.grace)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (asyncio.TimeoutError, ConnectionError) as exc:
             self._all.discard(worker)
             worker.kill()
             self.killed += 1
