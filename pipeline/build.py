@@ -1,24 +1,47 @@
 """Build the published dataset from ``data/articles``: per-article work, then publish.
 
-Per article (a pure function, run in worker processes with ``workers > 1``)::
+Per article (a pure function, run in worker processes with ``workers > 1``, or on a Dask
+cluster with ``dask=ADDRESS``)::
 
     facts file (curated) or extractor  ->  link (Wikidata cache)  ->  map  ->  validate
 
 An article whose facts are malformed, or whose graph violates the shapes, is quarantined in
 ``data/quarantine/<id>/`` with its report; the others publish and the build reports failure
 (exit 1). Results are cached by a content hash of every input (text, facts, Wikidata cache,
-ontology, shapes, code version, base IRI) so a re-run only redoes what changed.
+ontology, shapes, code version, base IRI, SHACL engine) so a re-run only redoes what changed.
+
+Scale (issue 7):
+
+* **Streaming.** Each article's result goes to the cache as two files, ``<key>.nq`` (its sorted
+  N-Quads) and ``<key>.json`` (counts, report, errors); the build keeps only small metadata per
+  article in memory and :func:`~pipeline.publish.publish` reads the parts one by one, so memory
+  stays flat as the corpus grows.
+* **Worker death.** A worker process that dies (segfault, OOM kill, ``os._exit``) breaks the
+  process pool. Articles that were queued are resubmitted to a fresh pool; the article(s) a dead
+  pool's workers were running (each worker notes its current article in a marker file) are retried
+  once, each alone in a fresh process; an article that kills that process too is reported and
+  quarantined (``worker process died``), never cached. No partial files are left: cache entries
+  and published files are written to temporary names and renamed.
+* **Dask.** ``dask="tcp://host:8786"`` runs the same per-article function on a
+  ``dask.distributed`` cluster whose workers see the same files (``pip install diplokg[dask]``).
+
+``DIPLOKG_TEST_WORKER_EXIT=<article-id>`` is a test hook: a pool worker that picks up that article
+exits at once (``os._exit(70)``), as a crashing worker would. Serial builds ignore it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +52,13 @@ from pipeline.publish import GraphPart, atomic_write, publish
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ROOT = PACKAGE_DIR.parent
+
+#: The per-article stages, in order (``ArticleResult.seconds`` has one entry per stage).
+STAGES = ("facts", "link", "map", "validate", "serialize")
+#: The SHACL engines ``validate`` accepts (see :mod:`pipeline.validate`).
+SHACL_ENGINES = ("pyshacl", "turbo")
+CRASH_HOOK = "DIPLOKG_TEST_WORKER_EXIT"
+WORKER_DIED = "worker process died"
 
 
 @dataclass(frozen=True)
@@ -44,13 +74,15 @@ class ArticleResult:
     ok: bool
     origin: str = ""  # "curated" | "extracted"
     graph: str = ""
-    nquads: str = ""
+    nquads: str = ""  # empty in results the build keeps: the quads are in the cache (``nquads_path``)
     triples: int = 0
     warnings: int = 0
     report_text: str = ""
     report_nt: str = ""  # SHACL results as N-Triples
     error: str = ""  # facts/article error, when not ok before validation
     cached: bool = False
+    seconds: tuple[float, ...] = ()  # time per stage, see STAGES
+    key: str = ""  # cache key (``<cache>/<key>.json`` and ``.nq``)
 
 
 @dataclass
@@ -60,6 +92,10 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     reused: int = 0
+    #: CPU seconds per stage summed over the articles processed (not reused), plus wall-clock
+    #: seconds of ``"publish"`` and of the whole per-article phase (``"articles"``).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    processed_triples: int = 0  # triples of the articles processed (not reused) in this run
 
     @property
     def ok(self) -> bool:
@@ -70,6 +106,14 @@ class BuildResult:
         lines = [f"published {len(self.published)} article graph(s), {c.get('quads', 0)} quads, "
                  f"{c.get('triples', 0)} distinct triples in {self.seconds:.1f} s "
                  f"({self.reused} reused from cache)"]
+        n = len(self.published) + len(self.quarantined)
+        if self.seconds > 0 and n:
+            lines.append(f"{n / self.seconds:.1f} articles/s, {c.get('quads', 0) / self.seconds:,.0f} quads/s "
+                         "over the whole build")
+        st = self.stage_seconds
+        if any(st.get(s) for s in STAGES):
+            lines.append("time per stage (CPU s, summed over workers): " + ", ".join(
+                f"{s} {st.get(s, 0):.1f}" for s in STAGES) + f"; publish {st.get('publish', 0):.1f} s")
         warn = sum(r.warnings for r in self.published)
         if warn:
             lines.append(f"{warn} SHACL warning(s) published in validation-report.ttl")
@@ -102,8 +146,9 @@ def _hash_files(paths: Iterable[Path]) -> str:
 
 
 @lru_cache(maxsize=8)
-def environment_key(root: Path, base: str) -> str:
-    """Hash of everything besides the article that changes a result: code, ontology, shapes, cache."""
+def environment_key(root: Path, base: str, engine: str = "pyshacl") -> str:
+    """Hash of everything besides the article that changes a result: code, ontology, shapes,
+    cache, SHACL engine."""
     parts = [
         __version__, base,
         _hash_files(PACKAGE_DIR.rglob("*.py")),
@@ -111,6 +156,8 @@ def environment_key(root: Path, base: str) -> str:
         _hash_files((root / "shapes").glob("*.ttl")),
         _hash_files((root / "data" / "wikidata").glob("*.json")),
     ]
+    if engine != "pyshacl":  # the reference engine keeps the keys it always had
+        parts.append(engine)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -130,11 +177,28 @@ def _has_curated_facts(path: Path) -> bool:
         data.get(k) for k in ("entities", "holdings", "events", "statements", "claims", "agreements"))
 
 
+def _facts_sections_empty(facts) -> bool:  # Facts -> bool
+    return not (facts.entities or facts.holdings or facts.events or facts.statements or facts.claims
+                or facts.agreements)
+
+
 def load_article_facts(inp: ArticleInput):  # -> Facts
-    """Curated facts when the .yaml has any, else the extractor's draft."""
+    """Curated facts when the .yaml has any, else the extractor's draft.
+
+    The facts file is parsed once in the common case: it is loaded as curated facts, and only
+    when that yields no facts at all (a metadata-only stub), or fails, is it checked whether it
+    has any curated section.
+    """
     from pipeline.facts import load_facts, read_text
-    if inp.facts_path is not None and _has_curated_facts(inp.facts_path):
-        return load_facts(inp.facts_path, inp.text_path)
+    if inp.facts_path is not None:
+        try:
+            facts = load_facts(inp.facts_path, inp.text_path)
+        except DiplokgError:
+            if _has_curated_facts(inp.facts_path):
+                raise
+        else:
+            if not _facts_sections_empty(facts):
+                return facts
     from pipeline import extract as extractor
     from pipeline.model import Article
     text = read_text(inp.text_path)
@@ -161,15 +225,28 @@ def _stub_metadata(inp: ArticleInput) -> dict:
     return meta
 
 
-def process_article(inp: ArticleInput, root: Path, base: str) -> ArticleResult:
-    """Facts -> link -> map -> validate for one article. Never raises for bad input."""
-    from pipeline.link import CacheResolver, link
+def process_article(inp: ArticleInput, root: Path, base: str, engine: str = "pyshacl") -> ArticleResult:
+    """Facts -> link -> map -> validate for one article. Never raises for bad input.
+
+    Args:
+        inp: the article's files.
+        root: project root (its ``shapes/``, ``ontology/`` and ``data/wikidata/`` are used).
+        base: IRI base.
+        engine: SHACL engine, one of :data:`SHACL_ENGINES`.
+
+    Returns:
+        The article's sorted N-Quads, its SHACL report and the time each stage took.
+    """
+    from pipeline.link import link
     from pipeline.mapping import to_graph
-    from pipeline.validate import validate
+    from pipeline.validate import ontology_graph, shapes_graph, validate
 
     m = Minter(base)
+    root = Path(root)
+    t0 = time.perf_counter()
     try:
         facts = load_article_facts(inp)
+        t1 = time.perf_counter()
         facts = link(facts, _resolver(root / "data" / "wikidata"))
     except DiplokgError as exc:
         return ArticleResult(inp.id, ok=False, error=str(exc))
@@ -177,15 +254,22 @@ def process_article(inp: ArticleInput, root: Path, base: str) -> ArticleResult:
         return ArticleResult(inp.id, ok=False,
                              error=f"{inp.text_path}: internal error while reading facts: "
                                    f"{type(exc).__name__}: {exc}")
+    t2 = time.perf_counter()
     graph = to_graph(facts, m)
-    report = validate(graph, label=inp.id)
+    t3 = time.perf_counter()
+    report = validate(graph, label=inp.id, shapes=shapes_graph(root / "shapes"),
+                      ontology=ontology_graph(graph, root / "ontology"), engine=engine)
+    t4 = time.perf_counter()
+    suffix = f" <{graph.identifier}> .\n"
     nquads = "".join(sorted(
-        f"{line[:-2]} <{graph.identifier}> .\n"
-        for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines() if line))
+        line[:-2] + suffix
+        for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n") if line))
     report_nt = report.to_graph(base).serialize(format="nt")
+    t5 = time.perf_counter()
     return ArticleResult(inp.id, ok=report.conforms, origin=facts.origin, graph=str(graph.identifier),
                          nquads=nquads, triples=len(graph), warnings=len(report.warnings),
-                         report_text=report.text(), report_nt=report_nt)
+                         report_text=report.text(), report_nt=report_nt,
+                         seconds=(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4))
 
 
 @lru_cache(maxsize=2)
@@ -194,19 +278,40 @@ def _resolver(cache_dir: Path):  # -> CacheResolver
     return CacheResolver.from_dir(cache_dir)
 
 
+# --------------------------------------------------------------------------- the cache
+
+
+def _light(r: ArticleResult) -> ArticleResult:
+    """What the build keeps in memory of a result: no quads, no report of a published article."""
+    if r.ok:
+        return replace(r, nquads="", report_nt="", report_text="")
+    return replace(r, nquads="")
+
+
 def _cache_get(cache_dir: Path, key: str) -> ArticleResult | None:
     p = cache_dir / f"{key}.json"
-    if not p.exists():
-        return None
     try:
-        d = json.loads(p.read_text("utf-8"))
-        return ArticleResult(**{**d, "cached": True})
-    except (ValueError, TypeError):
+        d = json.loads(p.read_bytes())
+        d.pop("nquads", None)
+        d["seconds"] = tuple(d.get("seconds", ()))
+        r = ArticleResult(**{**d, "cached": True, "key": key})
+    except (OSError, ValueError, TypeError):
         return None
+    if r.ok and not (cache_dir / f"{key}.nq").exists():
+        return None
+    return _light(r)
 
 
 def _cache_put(cache_dir: Path, key: str, r: ArticleResult) -> None:
-    atomic_write(cache_dir / f"{key}.json", json.dumps(asdict(r)).encode("utf-8"))
+    """Store a result: the quads in ``<key>.nq``, the rest in ``<key>.json`` (written last: an
+    entry counts only when its JSON exists)."""
+    if r.ok:
+        atomic_write(cache_dir / f"{key}.nq", r.nquads.encode("utf-8"), sync=False)
+    d = asdict(r)
+    d.pop("nquads")
+    d.pop("cached")
+    d["key"] = key
+    atomic_write(cache_dir / f"{key}.json", json.dumps(d).encode("utf-8"), sync=False)
 
 
 def quarantine(qdir: Path, r: ArticleResult) -> None:
@@ -217,6 +322,164 @@ def quarantine(qdir: Path, r: ArticleResult) -> None:
         atomic_write(d / "report.nt", r.report_nt.encode("utf-8"))
 
 
+# --------------------------------------------------------------------------- running the articles
+
+_MARKER_DIR: Path | None = None  # set in pool workers: where each notes its current article
+
+
+def _init_worker(marker_dir: str | None) -> None:
+    global _MARKER_DIR
+    _MARKER_DIR = Path(marker_dir) if marker_dir else None
+
+
+def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache_dir: Path) -> ArticleResult:
+    """One article in a worker: process it, store it in the cache, return the light result."""
+    marker = _MARKER_DIR / str(os.getpid()) if _MARKER_DIR is not None else None
+    if marker is not None:
+        marker.write_text(inp.id, "utf-8")
+        if os.environ.get(CRASH_HOOK) == inp.id:
+            os._exit(70)
+    r = process_article(inp, root, base, engine)
+    r = replace(r, key=key)
+    _cache_put(cache_dir, key, r)
+    if marker is not None:
+        marker.write_text("", "utf-8")
+    return _light(r)
+
+
+def _died(inp: ArticleInput, key: str, detail: str) -> ArticleResult:
+    return ArticleResult(inp.id, ok=False, key=key,
+                         error=f"{inp.text_path}: {WORKER_DIED} while processing this article ({detail}); "
+                               "it was retried once and is not published")
+
+
+def _isolated_target(conn, args) -> None:  # type: ignore[no-untyped-def]
+    _init_worker(args[-1])
+    conn.send(_work(*args[:-1]))
+    conn.close()
+
+
+def _run_isolated(item: tuple[ArticleInput, str], args: tuple, marker_dir: Path) -> ArticleResult:
+    """Retry one article alone in a fresh process; report it if that process dies too."""
+    inp, key = item
+    ctx = multiprocessing.get_context()
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_isolated_target, args=(send, (inp, key, *args, str(marker_dir))))
+    proc.start()
+    send.close()
+    try:
+        result = recv.recv()
+    except EOFError:
+        result = None
+    proc.join()
+    if result is None:
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return _died(inp, key, f"twice; the retry alone ended with {how}")
+    return result
+
+
+def _run_pool(todo: list[tuple[ArticleInput, str]], workers: int, args: tuple,
+              marker_dir: Path) -> Iterator[ArticleResult]:
+    """Process ``todo`` in a process pool, surviving worker deaths (see the module docstring)."""
+    pending = deque(todo)
+    isolate: list[tuple[ArticleInput, str]] = []
+    window = max(4 * workers, 8)
+    blind_breaks = 0
+    while pending:
+        for f in marker_dir.iterdir():
+            f.unlink()
+        broken: list[tuple[ArticleInput, str]] = []
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(str(marker_dir),)) as pool:
+            inflight: dict[Future, tuple[ArticleInput, str]] = {}
+            while pending or inflight:
+                while pending and len(inflight) < window and not broken:
+                    item = pending.popleft()
+                    try:
+                        inflight[pool.submit(_work, *item, *args)] = item
+                    except BrokenProcessPool:
+                        pending.appendleft(item)
+                        broken.append(pending.popleft())
+                        break
+                if not inflight:
+                    break
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    item = inflight.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken.append(item)
+                    except Exception as exc:  # pickling or another internal failure: report, go on
+                        yield ArticleResult(item[0].id, ok=False, key=item[1],
+                                            error=f"{item[0].text_path}: internal error in the worker: "
+                                                  f"{type(exc).__name__}: {exc}")
+                if broken:
+                    for fut, item in list(inflight.items()):  # the rest fail or finished just before
+                        inflight.pop(fut)
+                        try:
+                            yield fut.result()
+                        except BrokenProcessPool:
+                            broken.append(item)
+                        except Exception as exc:
+                            yield ArticleResult(item[0].id, ok=False, key=item[1],
+                                                error=f"{item[0].text_path}: internal error in the worker: "
+                                                      f"{type(exc).__name__}: {exc}")
+                    break
+        if not broken:
+            continue
+        running = {f.read_text("utf-8") for f in marker_dir.iterdir()} - {""}
+        suspects = [it for it in broken if it[0].id in running]
+        if not suspects:
+            blind_breaks += 1
+            if blind_breaks > 1:  # workers die before they start an article: nothing to retry
+                suspects = list(broken)
+        isolate += suspects
+        ids = {it[0].id for it in suspects}
+        pending.extendleft(reversed([it for it in broken if it[0].id not in ids]))
+    for item in isolate:
+        yield _run_isolated(item, args, marker_dir)
+
+
+def _run_dask(todo: list[tuple[ArticleInput, str]], address: str, args: tuple) -> Iterator[ArticleResult]:
+    """Process ``todo`` on a Dask cluster (its workers must see ``root`` at the same path)."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise UsageError("--dask needs dask.distributed: pip install 'diplokg[dask]'") from None
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        window = max(8 * sum(client.nthreads().values()), 16)
+        pending = deque(todo)
+        futs = as_completed()
+        items = {}
+        def submit() -> None:
+            item = pending.popleft()
+            fut = client.submit(_work, *item, *args, pure=False, key=f"diplokg-{item[1][:16]}-{item[0].id}")
+            items[fut.key] = item
+            futs.add(fut)
+        for _ in range(min(window, len(pending))):
+            submit()
+        for fut in futs:
+            item = items.pop(fut.key)
+            try:
+                yield fut.result()
+            except Exception as exc:  # KilledWorker (the task took down workers) or an internal error
+                name = type(exc).__name__
+                msg = (_died(item[0], item[1], f"{name}: {exc}").error if name == "KilledWorker" else
+                       f"{item[0].text_path}: internal error on the Dask worker: {name}: {exc}")
+                yield ArticleResult(item[0].id, ok=False, key=item[1], error=msg)
+            fut.release()
+            if pending:
+                submit()
+    finally:
+        client.close()
+
+
 def build_dataset(
     root: Path = DEFAULT_ROOT,
     *,
@@ -225,28 +488,43 @@ def build_dataset(
     base: str | None = None,
     use_cache: bool = True,
     progress: Callable[[Iterable, int], Iterable] | None = None,
+    dask: str | None = None,
+    shacl_engine: str = "pyshacl",
+    publish_progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> BuildResult:
     """Build ``data/published`` from ``data/articles``.
 
     Args:
         root: project root (holds data/, ontology/, shapes/).
         out: output folder (default ``root/data/published``).
-        workers: processes for per-article work.
+        workers: processes for per-article work (1: in this process).
         base: IRI base (default from ``DIPLOKG_BASE`` or the standard base).
         use_cache: reuse per-article results whose inputs did not change.
         progress: wraps the per-article iterator (e.g. tqdm) given (iterable, total).
+        dask: address of a Dask scheduler to run the per-article work on instead of local processes.
+        shacl_engine: ``"pyshacl"`` (the reference) or ``"turbo"`` (pyshacl-turbo, cross-checked).
+        publish_progress: like ``progress``, for the publish pass over the article graphs.
 
     Returns:
         What was published and what was quarantined; the files are written atomically.
+
+    Raises:
+        UsageError: no articles folder, an unknown engine, an unreachable Dask scheduler.
     """
     t0 = time.perf_counter()
+    if shacl_engine not in SHACL_ENGINES:
+        raise UsageError(f"unknown SHACL engine {shacl_engine!r}; expected one of: {', '.join(SHACL_ENGINES)}")
+    if shacl_engine != "pyshacl":
+        from pipeline.validate import engine_available
+        engine_available(shacl_engine)
     root = Path(root).resolve()
     m = Minter(base) if base else default_minter()
     out = out or root / "data" / "published"
     qdir = root / "data" / "quarantine"
     cache_dir = root / ".diplokg-cache" / "articles"
+    cache_dir.mkdir(parents=True, exist_ok=True)
     inputs = discover(root / "data" / "articles")
-    env = environment_key(root, m.base)
+    env = environment_key(root, m.base, shacl_engine)
     results: dict[str, ArticleResult] = {}
     todo: list[tuple[ArticleInput, str]] = []
     for inp in inputs:
@@ -257,23 +535,39 @@ def build_dataset(
         else:
             todo.append((inp, key))
     wrap = progress or (lambda it, total: it)
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = {pool.submit(process_article, inp, root, m.base): (inp, key) for inp, key in todo}
-            for fut in wrap(as_completed(futs), len(futs)):
-                inp, key = futs[fut]
-                results[inp.id] = fut.result()
-                _cache_put(cache_dir, key, results[inp.id])
-    else:
-        for inp, key in wrap(todo, len(todo)):
-            results[inp.id] = process_article(inp, root, m.base)
-            _cache_put(cache_dir, key, results[inp.id])
-    res = BuildResult(reused=len(inputs) - len(todo))
+    args = (root, m.base, shacl_engine, cache_dir)
+    stage = dict.fromkeys(STAGES, 0.0)
+    processed_triples = 0
+    t_articles = time.perf_counter()
+    marker_dir = cache_dir.parent / f"running-{os.getpid()}"
+    try:
+        if dask:
+            stream: Iterable[ArticleResult] = _run_dask(todo, dask, args)
+        elif workers > 1 and len(todo) > 1:
+            marker_dir.mkdir(parents=True, exist_ok=True)
+            stream = _run_pool(todo, workers, args, marker_dir)
+        else:
+            stream = (_work(inp, key, *args) for inp, key in todo)
+        for r in wrap(stream, len(todo)):
+            results[r.id] = r
+            for s, sec in zip(STAGES, r.seconds):
+                stage[s] += sec
+            processed_triples += r.triples
+    finally:
+        shutil.rmtree(marker_dir, ignore_errors=True)
+        for stale in cache_dir.glob(".*.tmp"):  # left by a worker that died mid-write
+            stale.unlink(missing_ok=True)
+    stage["articles"] = time.perf_counter() - t_articles
+    res = BuildResult(reused=len(inputs) - len(todo), processed_triples=processed_triples)
     for aid in sorted(results):
         r = results[aid]
         (res.published if r.ok else res.quarantined).append(r)
-    parts = [GraphPart(r.id, r.graph, r.nquads, r.triples, r.report_nt) for r in res.published]
-    res.counts = publish(parts, out, m)
+    parts = [GraphPart(r.id, r.graph, triples=r.triples, nquads_path=cache_dir / f"{r.key}.nq",
+                       meta_path=cache_dir / f"{r.key}.json") for r in res.published]
+    t_pub = time.perf_counter()
+    res.counts = publish(parts, out, m, progress=publish_progress)
+    stage["publish"] = time.perf_counter() - t_pub
+    res.stage_seconds = stage
     for r in res.quarantined:
         quarantine(qdir, r)
     if qdir.exists():  # articles that pass now leave quarantine

@@ -22,6 +22,9 @@ def progress(desc: str, quiet: bool = False):
         if quiet or total < 2:
             return it
         from tqdm import tqdm
-        return tqdm(it, total=total, desc=desc, unit="article", file=sys.stderr,
-                    disable=None, dynamic_ncols=True)
+        # count, rate and ETA: "build  42%|####      | 4200/10000 [00:31<00:43, 135.2 article/s]"
+        return tqdm(it, total=total, desc=desc, unit="article", file=sys.stderr, disable=None,
+                    dynamic_ncols=True, smoothing=0.1,
+                    bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+                               "[{elapsed}<{remaining}, {rate_fmt}]")
     return wrap
