@@ -143,7 +143,6 @@ def test_paths_are_declared_properties_or_reused_terms(shapes: Graph, ontology: 
     used: set[URIRef] = set()
     for p in shapes.objects(None, SH.path):
         used |= _path_iris(shapes, p)
-    used.discard(OWL.deprecated)  # never: listed here so that its reappearance is a decision
     assert used - allowed == set(), f"unknown sh:path terms: {sorted(map(short, used - allowed))}"
     assert props - used == set(), f"published properties without any shape: {sorted(map(short, props - used))}"
 
