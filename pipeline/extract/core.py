@@ -314,6 +314,7 @@ class _Run:
         self.agreements: list[AgreementDraft] = []
         self.last_group: list[GazEntry] = []
         self.snapshot: list[GazEntry] = []
+        self._mention_spans: list[tuple[int, int]] = []
 
     # ---- entities -------------------------------------------------------------------------
     def use(self, e: GazEntry) -> GazEntry:
@@ -450,6 +451,8 @@ class _Run:
         if len(name) < 3:
             return None
         person = self.register_person(name, country)
+        if country is not None and country.type == "InternationalOrganization" and person.org is None:
+            person.org = country.id
         office = _office_title(self.span_text(toks, t0, head_at + 1))
         holding = None
         if office and toks[t0].lower not in ("former", "ousted", "outgoing", "then"):
@@ -498,6 +501,12 @@ class _Run:
             pm = self.person_at(toks, i)
             if pm is not None:
                 k, m, holding = pm
+                prev = out[-1] if out else None
+                if prev is not None and m.entry.country is None and m.entry.org is None and \
+                        not self.text[prev.end:m.start].strip():
+                    st = prev.entry if prev.entry.type == "State" else self.entities.get(prev.entry.country or "")
+                    if st is not None and st.type == "State":
+                        m.entry.country = st.id
                 if holding is not None:
                     self.holdings.append(holding)
                 out.append(m)
@@ -526,6 +535,14 @@ class _Run:
                 if poss:
                     k += 1
                 nounm = _noun_at(toks, k)
+                if nounm is None and entry.type in ("State", "InternationalOrganization"):
+                    te = _title_end(toks, k)
+                    if te is not None:
+                        nounm = ("people", te)
+                if entry.type == "InternationalOrganization" and nounm is not None and nounm[0] == "people":
+                    out.append(Mention(t.start, toks[nounm[1] - 1].end, self.use(entry), "people", i, nounm[1]))
+                    i = nounm[1]
+                    continue
                 if entry.type == "State" and nounm is not None:
                     kind, k2 = nounm
                     phrase = self.span_text(toks, i, k2)
@@ -587,6 +604,17 @@ class _Run:
                 m = Mention(t.start, t.end, pair[0], "pronoun", i, i + 1, members=tuple(pair))
                 m.possessor_of = toks[i + 1].lower
                 out.append(m)
+            elif t.lower in ("it", "its") and _reported_pronoun(toks, i):
+                ref = next((m for m in reversed(out) if m.form != "pronoun" and m.entry.type != "Person"), None)
+                if ref is not None:
+                    out.append(Mention(t.start, t.end, ref.entry, "pronoun", i, i + 1, members=ref.members))
+            elif t.lower in ("they", "their") and _reported_pronoun(toks, i) and any(
+                    m.form != "pronoun" for m in out):
+                ref = next(m for m in reversed(out) if m.form != "pronoun")
+                g = [m for m in out if m.form != "pronoun"]
+                members = tuple(a for m in g[-2:] for a in m.actors) if len(g) >= 2 and \
+                    self.text[g[-2].end:g[-1].start].strip() in ("and", ",", ", and") else ref.actors
+                out.append(Mention(t.start, t.end, members[0], "pronoun", i, i + 1, members=members))
             elif t.lower in PRONOUNS_PL and self.last_group and len(self.last_group) >= 2:
                 m = Mention(t.start, t.end, self.last_group[0], "pronoun", i, i + 1,
                             members=tuple(self.last_group))
@@ -594,7 +622,20 @@ class _Run:
                     m.possessor_of = toks[i + 1].lower if i + 1 < n else None
                 out.append(m)
             i += 1
+        for m in out:  # "Wong’s visit": the mention is a possessor
+            if m.possessor_of is None and m.tj + 1 < n and toks[m.tj].text in ("’s", "'s"):
+                m.possessor_of = toks[m.tj + 1].lower
         return out
+
+
+def _reported_pronoun(toks: list[Token], i: int) -> bool:
+    """A pronoun subject of reported speech: "X said it would ...", "X says they will ...", "X and its ..."."""
+    prev = [t.lower for t in toks[max(0, i - 3):i]]
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    if any(w in ("said", "says", "say", "announced", "added", "stated", "declared", "told", "warned", "insisted",
+                 "that", "confirmed", "claimed", "believes", "reported") for w in prev):
+        return nxt not in (",", ".")
+    return False
 
 
 class _NotingList(list):  # type: ignore[type-arg]
@@ -609,6 +650,26 @@ class _NotingList(list):  # type: ignore[type-arg]
         if m.form != "pronoun":
             for a in m.actors:
                 self._run.note_actor(a)
+
+
+def _title_end(toks: list[Token], k: int) -> int | None:
+    """End of an office title with no name after it ("Vice Foreign Minister visited"), else None."""
+    n = len(toks)
+    j = k
+    head = -1
+    while j < n:
+        w = toks[j].lower.rstrip(".")
+        if w in TITLE_HEADS:
+            head = j
+        elif w not in TITLE_MODIFIERS or w in ("of", "and", "the", "for"):
+            break
+        j += 1
+    if head < 0:
+        return None
+    end = head + 1
+    if end < n and toks[end].is_cap and not _is_month_or_day(toks[end].text):
+        return None  # a name follows: person_at handles it
+    return end
 
 
 def _is_month_or_day(w: str) -> bool:
@@ -712,8 +773,15 @@ def _prev_word(text: str, pos: int, lo: int) -> str:
     return m.group(1).lower() if m else ""
 
 
+_QUANT_OF = re.compile(r"\b(?:group|groups|members|member|thousands|hundreds|dozens|scores|some|many|most|one|two|"
+                       r"three|several|majority|number|delegation|team|leaders|supporters|millions|tens|all|none|"
+                       r"each|both|part|units|unit|contingent|deployment|batch|patch|wing)\s+of\s+(?:the\s+)?$", re.I)
+
+
 def _is_prepositional(text: str, g: Group, lo: int) -> bool:
     w = _prev_word(text, g.start, lo)
+    if w == "of" and _QUANT_OF.search(text[max(lo, g.start - 40):g.start]):
+        return False
     if w in NONSUBJECT_PREPS:
         return True
     # "... of the Quad", "between the two" : skip determiners/adjectives once
@@ -741,6 +809,7 @@ class _Extractor(_Run):
                 continue
             self.snapshot = list(self.recent)
             ms = self.mentions(toks, s0, s1)
+            self._mention_spans = [(m.start, m.end) for m in ms]
             groups = _groups(text, ms)
             quotes = _quotes(text, s0, s1)
             triggers = self.triggers(toks, s0, s1, first_words, quotes)
@@ -796,6 +865,13 @@ class _Extractor(_Run):
                     continue
                 if not p.verbal and _is_modifier_noun(text, m.start(), m.end(), s1):
                     continue
+                a = m.start()
+                if p.verbal and head in ("support", "back", "host", "visit", "attack", "strike", "protest",
+                                         "demand", "release", "return", "aid", "meet", "trip", "tour") and not re.search(
+                        r"(?:\b(?:will|would|to|shall|can|could|may|might|must|should|not|and|or|also|they|we|i|you|"
+                        r"jointly|strongly|firmly|fully|to)\s+|[’']ll\s+)$", text[max(s0, a - 14):a], re.I) \
+                        and not self._after_mention(a):
+                    continue  # a bare base form after a noun is a noun ("budget support", "his visit")
                 found.append((m.start(), m.end(), p))
         # longest match wins; drop matches inside a longer one starting at the same or earlier place
         found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
@@ -814,6 +890,12 @@ class _Extractor(_Run):
                 continue
             if p.verbal and not _verb_context_ok(text, a, b, s0, head):
                 continue
+            if re.search(r"\b(?:not|never|n[’']t|no\s+longer)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]):
+                continue  # negated: "did not deny"
+            if not p.verbal and text[a:a + 1].isupper() and a > s0:
+                continue  # a capitalised noun mid-sentence is part of a name ("Strategic Dialogue")
+            if any(m0 <= a < m1 for m0, m1 in self._mention_spans):
+                continue
             trs.append(Trigger(a, b, p.code, p.verbal, head))
         # nested: a trigger whose span lies inside another (longer) one is dropped
         trs = [t for t in trs if not any(o is not t and o.start <= t.start and t.end <= o.end and
@@ -821,6 +903,10 @@ class _Extractor(_Run):
         trs.sort(key=lambda t: t.start)
         self.recode(trs, s0, s1)
         return trs
+
+    def _after_mention(self, a: int) -> bool:
+        """True when an actor mention ends right before ``a`` (its subject: "Japan backs ...")."""
+        return any(0 <= a - m1 <= 2 for _, m1 in self._mention_spans)
 
     def recode(self, trs: list[Trigger], s0: int, s1: int) -> None:
         """Intent / threat / refusal / demand markers before a trigger re-code it."""
@@ -1035,8 +1121,10 @@ class _Extractor(_Run):
                     continue
             targets.extend(ents)
             tspans.extend((m.start, m.end) for m in g.mentions)
-        if not actors and not targets and tr.code[:2] not in ("04",):
+        if not actors and not targets and (tr.code[:2] not in ("04",) or not tr.verbal):
             return None
+        if tr.code == "043" and not targets:
+            return None  # hosting needs a guest
         # unnamed place object of a visit: "visiting the Demilitarized Zone (DMZ)"
         if tr.code == "042" and place is None:
             pm = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w-]+\s+){0,4}[A-Z][\w-]+)(?:\s+\(([A-Z]{2,6})\))?", text[tr.end:hi])

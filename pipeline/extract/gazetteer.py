@@ -35,6 +35,7 @@ class GazEntry:
     country: str | None = None  # entity id of the state (persons, bodies, places)
     aliases: set[str] = field(default_factory=set)
     capitals: tuple[str, ...] = ()
+    org: str | None = None  # entity id of an organisation a person acts for (PLOVER code "IGO")
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,9 @@ class Gazetteer:
         """ISO-3 (or "IGO") code of an entry, following ``country`` for persons, bodies and places."""
         if entry.iso3:
             return entry.iso3
-        if entry.country and entry.country in self.entries:
-            return self.entries[entry.country].iso3
+        for ref in (entry.country, entry.org):
+            if ref and ref in self.entries:
+                return self.entries[ref].iso3
         return None
 
 

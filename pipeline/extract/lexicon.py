@@ -85,27 +85,33 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     # --- 01 statements: only denials are events
     ("deny~|dismiss~|reject~|refute~ * allegation|allegations|accusation|accusations|charges|claims|claim|reports|involvement|responsibility|wrongdoing", "016"),
     ("deny~", "016"),
+    ("call~|dismiss~|describe~|label~|brand~ * groundless|baseless|unfounded|fabricated|false|nonsense|lies|fake", "016"),
     # --- 03 intent (also produced from intent markers + a material verb)
     ("agree~|pledge~|promise~|vow~|commit~", "030"),
     ("offer~", "030"),
     ("express~ * willingness|readiness", "030"),
     ("emphasise~|reaffirm~|reiterate~|stress~|underline~|underscore~|restate~ * commitment|commitments|pledge", "030"),
     ("reach~ * consensus|agreement|deal|understanding|accord", "030"),
+    ("launch~|establish~|create~ * initiative|partnership|mechanism|framework|fund|secretariat", "030"),
+    ("set~ up * initiative|partnership|mechanism|framework|fund|secretariat|centre|center", "030"),
+    ("work~ together|closely", "060"),
+    ("pledge~|promise~|commit~ * dollars|aid|assistance|funding|loans|grant|grants|euros|million|billion", "033"),
     ("accept~ * formula|proposal|plan|offer|deal|terms|mediation", "030"),
     # --- 04 consult
     ("visit~", "042"), ("arrive~ in|at", "042"), ("travel~ to", "042"), ("fly~ to", "042"),
-    ("visit|trip|tour|journey to", "042"), ("visit", "042"), ("trip", "042"),
+    ("visit|visits|trip|trips|tour|journey", "042"),
     ("host~", "043"), ("receive~ * delegation|mission|envoy|visitor", "043"),
     ("give~ * welcome", "043"),
-    ("meet~", "040"), ("hold~ * talks|meeting|meetings|discussions|consultations|summit", "040"),
+    ("meet~", "040"), ("hold~ * meeting|meetings|discussions|consultations|summit", "040"),
+    ("hold~ * talks", "040"), ("brief~", "040"),
     ("discuss~", "040"), ("consult~", "040"), ("confer~ with", "040"),
     ("meeting|meetings|summit|summits", "040"),
     ("telephone~|phone~", "041"), ("phone|telephone call|conversation", "041"),
-    ("negotiate~", "046"), ("talks|negotiations|dialogue|dialogues", "046"),
+    ("negotiate~", "046"), ("negotiations|dialogue|dialogues", "046"), ("talks", "040"),
     ("initiate~|launch~|start~|begin~|hold~|conduct~|open~|resume~ * dialogue|dialogues|talks|negotiations", "046"),
     ("mediate~", "045"), ("mediation", "045"),
     # --- 05 support
-    ("praise~|commend~|hail~|applaud~|laud~|endorse~|salute~|congratulate~", "051"),
+    ("praise~|commend~|hail~|applaud~|laud~|endorse~|salute~|congratulate~|thank~", "051"),
     ("welcome~", "051"), ("echo~", "051"),
     ("support~|back~", "051"),
     ("defend~", "052"), ("apologise~", "055"), ("forgive~", "056"),
@@ -117,7 +123,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("joint * exercises|drills|patrols", "062"),
     # --- 07 aid
     ("hand~ over * aid|assistance|relief|medicine|medicines|supplies|goods|food", "070"),
-    ("provide~|give~|send~|deliver~|donate~|supply~|grant~|ship~ * aid|assistance|relief|grant|grants|loan|loans|credit|funds|funding|dollars|food|medicine|medicines|supplies|goods", "070"),
+    ("provide~|give~|send~|deliver~|donate~|supply~|grant~|ship~ * aid|assistance|relief|grant|grants|loan|loans|credit|funds|funding|dollars|million|billion|food|medicine|medicines|supplies|goods", "070"),
     ("provide~|give~|send~|deliver~|supply~|ship~ * arms|weapons|troops|equipment|intelligence|photographs|ammunition", "072"),
     ("grant~|give~|offer~ * asylum|refuge", "075"),
     ("evacuate~", "073"), ("deploy~ * peacekeepers|peacekeeping|peace-keeping", "074"),
@@ -148,6 +154,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("criticise~|condemn~|denounce~|deplore~|decry~|slam~|blast~|rebuke~|censure~|lambast~|chide~|castigate~", "111"),
     ("express~|voice~|raise~ * concern|concerns|regret|dismay|disappointment|outrage|alarm", "111"),
     ("criticism|condemnation", "111"),
+    ("summon~ * ambassador|envoy|diplomat|chargé|charge", "111"), ("object~ to", "111"),
+    ("raise~ * issues|objections|objection", "111"),
     ("accuse~|blame~|allege~", "112"), ("charge~ that", "112"),
     ("accusation|accusations|allegation|allegations", "112"),
     ("complain~", "114"), ("lodge~|file~ * protest|complaint", "114"),
@@ -241,7 +249,7 @@ def _compile(spec: str, code: str) -> Pattern:
     tokens = _spec_tokens(spec)
     for i, tok in enumerate(tokens):
         if tok == "*":
-            parts.append(r"(?:\s+[\w’'-]+(?:,)?){0,4}?")
+            parts.append(r"(?:\s+[\w’'-]+(?:,)?){0,6}?")
             continue
         rx, v = _word_regex(tok)
         if i == 0:
