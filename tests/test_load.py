@@ -426,3 +426,12 @@ def test_userinfo_in_url_becomes_credentials(dataset: Path, bad_store: Misbehavi
     bad_store.required_auth = "Basic " + base64.b64encode(b"u:pw9").decode()
     s = run_load(dataset, bad_store, tmp_path, store=bad_store.url.replace("://", "://u:pw9@") + "/store")
     assert s.ok
+
+
+def test_void_counts_cross_checked(dataset: Path) -> None:
+    void = dataset.parent / "void.ttl"
+    void.write_text(f"<{PACT}> <http://rdfs.org/ns/void#triples> 15 .\n<{LI}> <http://rdfs.org/ns/void#triples> 9 .\n")
+    assert [len(g) for g in L.read_dataset(dataset)] == [9, 7, 15]  # sorted by graph IRI: li, modi, pact
+    void.write_text(f"<{LI}> <http://rdfs.org/ns/void#triples> 10 .\n")
+    with pytest.raises(DatasetError, match=r"void:triples of <.*li-qiang.*> is 10 but the dataset has 9"):
+        L.read_dataset(dataset)
