@@ -226,6 +226,11 @@ class _Worker:
             pass
 
 
+def _expire(fut: asyncio.Future[Any]) -> None:
+    if not fut.done():
+        fut.set_exception(asyncio.TimeoutError())
+
+
 class WorkerPool:
     """A fixed number of query worker processes with a queue in front.
 
@@ -295,16 +300,23 @@ class WorkerPool:
         """
         timeout = float(request.get("timeout") or self.timeout)
         request = {**request, "timeout": timeout}
-        start = time.monotonic()
+        loop = asyncio.get_running_loop()
+        # (plain futures and call_later instead of asyncio.wait_for: no Task per request)
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout + self.grace)
-        except asyncio.TimeoutError as exc:
-            raise QueryUnavailable(f"all {self.size} query workers stayed busy for {timeout + self.grace:g} s; "
-                                   "try again later") from exc
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout + self.grace)
+            except asyncio.TimeoutError as exc:
+                raise QueryUnavailable(f"all {self.size} query workers stayed busy for {timeout + self.grace:g} s; "
+                                       "try again later") from exc
         head = json.dumps(request).encode()
+        timer: asyncio.TimerHandle | None = None
         try:
             worker.write(_FRAME.pack(len(head), 0) + head)
-            header, body = await asyncio.wait_for(worker.read_frame(), timeout + self.grace)
+            frame = worker.proto.next_frame()
+            timer = loop.call_later(timeout + self.grace, _expire, frame)
+            header, body = await frame
         except (asyncio.TimeoutError, ConnectionError) as exc:
             self._all.discard(worker)
             worker.kill()
@@ -321,6 +333,9 @@ class WorkerPool:
             worker.kill()
             asyncio.get_running_loop().create_task(self._replace())
             raise
+        finally:
+            if timer is not None:
+                timer.cancel()
         self._idle.put_nowait(worker)
         return Answer(header["status"], header["media_type"], body, header.get("meta", {}))
 
