@@ -350,3 +350,12 @@ def test_turtle_parses_everywhere(path: Path) -> None:
     m = re.search(r"returned (\d+) triples", r.stderr)
     assert m, r.stderr
     assert int(m.group(1)) == n_ox
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from pipeline import vocab
+    for mod in (codes, vocabgen, vocab):
+        result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, mod.__name__
