@@ -348,6 +348,9 @@ def test_ontology_shapes_and_void(client: httpx.Client) -> None:
     nt = client.get("/ontology", headers={"accept": "application/n-triples"})
     assert len(list(ox.parse(nt.content, format=ox.RdfFormat.N_TRIPLES))) == 2
     assert "sh:NodeShape" in client.get("/shapes").text
+    page = client.get("/ontology", headers={"accept": "text/html"})  # browsers get the source, escaped
+    assert page.headers["content-type"].startswith("text/html")
+    assert "&lt;https://w3id.org/diplokg/ontology&gt; a owl:Ontology" in page.text
     void = client.get("/.well-known/void")
     store = ox.Store()
     store.load(void.content, format=ox.RdfFormat.TURTLE)

@@ -575,8 +575,12 @@ class Pages:
         text = "\n".join(f.read_text(encoding="utf-8") for f in files)
         fmt = request.query_params.get("format")
         accept = request.headers.get("accept")
+        if not fmt and prefers_html(accept):
+            ns = st.config.base + "/".join(parts) + ("#" if parts[0] == "ontology" or len(parts) == 1 else "")
+            return self.render("source.html", title=f"{parts[-1].capitalize()}", namespace=ns, text=text,
+                               files=[f"{parts[0]}/{f.name}" for f in files])
         media = FORMAT_ALIASES.get(fmt.lower(), fmt) if fmt else negotiate(accept, GRAPH_TYPES)
-        if media == "text/turtle" or media is None and prefers_html(accept):
+        if media == "text/turtle":
             return Response(text, media_type="text/turtle", headers={"vary": "Accept"})
         if media not in GRAPH_TYPES:
             return PlainTextResponse(f"406 Not Acceptable; offered: {', '.join(GRAPH_TYPES)}\n", 406)

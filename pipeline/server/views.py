@@ -268,6 +268,8 @@ def happenings(store: ox.Store, iri: str) -> list[Happening]:
         h.targets = sorted({(i, labels.get(i, local_name(i))) for i, _ in h.targets}, key=lambda x: x[1])
         h.articles = sorted({(i, labels.get(i, local_name(i))) for i, _ in h.articles})
         h.evidence = sorted(set(h.evidence))
+        if not h.label and h.kind == "dip:Statement" and h.actors:
+            h.label = ", ".join(lbl for _, lbl in h.actors) + ": Statement"
         h.label = h.label or labels.get(e.value) or local_name(e.value)
         h.kind = h.kind or "event"
         out.append(h)
