@@ -73,6 +73,17 @@ PEOPLE_NOUNS = {
 GROUP_NOUNS = {"rebels", "militants", "guerrillas", "guerrilla", "insurgents", "separatists", "militiamen",
                "militia", "extremists", "fundamentalists", "hackers", "opposition", "fighters", "bombers",
                "settlers", "dissidents", "rebel group", "militias"}
+#: Adjectives allowed between a demonym and an actor noun ("Israeli riot police").
+ACTOR_ADJECTIVES = {
+    "senior", "top", "armed", "military", "security", "foreign", "defence", "defense", "interim", "new", "local",
+    "national", "federal", "provincial", "regional", "special", "riot", "border", "naval", "ruling", "opposition",
+    "elite", "state", "official", "former", "main", "rebel", "government", "government-backed", "pro-government",
+    "anti-government", "radical", "militant", "islamist", "islamic", "communist", "leftist", "rightist",
+    "nationalist", "separatist", "ethnic", "young", "angry", "striking", "civilian", "peacekeeping", "allied",
+    "coalition", "caretaker", "transitional", "constitutional", "supreme", "high", "paramilitary", "secret",
+    "intelligence", "air", "navy", "army", "police", "traditional", "religious", "muslim", "moslem", "christian",
+    "jewish", "catholic", "protestant", "hindu", "buddhist", "kurdish", "tamil", "shiite", "sunni",
+}
 LOCATIVE_PREPS = {"in", "at", "to", "from", "into", "near", "across", "toward", "towards", "through", "outside",
                   "inside", "within", "around", "via"}
 NONSUBJECT_PREPS = LOCATIVE_PREPS | {
@@ -174,6 +185,7 @@ class Trigger:
     absorbed: bool = False
     marker_start: int | None = None  # start of an intent/threat/demand marker
     demand_target: Group | None = None
+    must: bool = False  # "X said Y must ...": a demand of X on Y
 
 
 @dataclass
@@ -710,10 +722,7 @@ def _noun_at(toks: list[Token], k: int) -> tuple[str, int] | None:
                 return "group", kk + width
             if phrase in PEOPLE_NOUNS:
                 return "people", kk + width
-        if skip == 0 and k < n and not toks[k].text[:1].islower():
-            break
-        if skip == 0 and k < n and toks[k].lower in ("and", "or", ",", "to", "of", "in", "is", "was", "has", "have",
-                                                     "said", "says", "will", "would"):
+        if skip == 0 and (k >= n or toks[k].lower not in ACTOR_ADJECTIVES):
             break
     return None
 
@@ -890,8 +899,9 @@ class _Extractor(_Run):
                 continue
             if p.verbal and not _verb_context_ok(text, a, b, s0, head):
                 continue
-            if re.search(r"\b(?:not|never|n[’']t|no\s+longer)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]):
-                continue  # negated: "did not deny"
+            if re.search(r"\b(?:not|never|n[’']t|no\s+longer)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]) and \
+                    not re.search(r"\b(?:will|would|shall|wo)\s*(?:not|n[’']t)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]):
+                continue  # negated: "did not deny" (but "will not accept" is a refusal)
             if not p.verbal and text[a:a + 1].isupper() and a > s0:
                 continue  # a capitalised noun mid-sentence is part of a name ("Strategic Dialogue")
             if any(m0 <= a < m1 for m0, m1 in self._mention_spans):
@@ -948,6 +958,15 @@ class _Extractor(_Run):
                 for o in trs:
                     if o is not t and at <= o.start < t.start and o.code[:2] in ("03", "13", "10", "12"):
                         o.absorbed = True
+            # "X said Y must V": a demand of X on Y
+            mm = re.search(r"\b(?:must|should|has\s+to|have\s+to|needs?\s+to|ought\s+to)\s+(?:(?:also|not|be|ready|"
+                           r"willing|prepared|immediately|fully|now)\s+)*(?:to\s+)?$", before, re.I)
+            if mm and t.code[:2] not in ("10",) and re.search(
+                    r"\b(?:said|says|declared|reiterated|insisted|stressed|warned|told|concluded|announced|"
+                    r"reminder|demanded|urged|added)\b", text[s0:lo + mm.start()]):
+                t.code = lexicon.demand_code(t.code)
+                t.marker_start = lo + mm.start()
+                t.must = True  # type: ignore[attr-defined]
             # conditional
             lo2, hi2 = _clause_bounds(text, s0, s1, t.start)
             seg = text[t.end:hi2]
@@ -956,6 +975,9 @@ class _Extractor(_Run):
             cm = re.search(r"\b(?:if|unless|provided\s+that)\s+([^,;.]+)", seg)
             if cm and t.code[:2] not in ("01",):
                 t.condition = cm.group(1).strip()
+                if t.modality == "planned" and re.match(r"\s*unless", text[t.end + cm.start():], re.I) \
+                        and t.code[:2] not in ("13", "10"):
+                    t.code = "130"  # a conditional intention "unless ..." is a threat
                 if t.modality == "reported":
                     t.modality = "conditional"
         # "plan to initiate a dialogue ... and conduct annual talks": a coordinated act shares the intent
@@ -1073,6 +1095,15 @@ class _Extractor(_Run):
             if betw and (actor_g is None or reduced or passive):
                 actor_g = betw[0]
                 objs = [g for g in objs if g is not betw[0]]
+        if getattr(tr, "must", False):
+            sv = re.search(r"\b(?:said|says|declared|reiterated|insisted|stressed|warned|told|concluded|announced|"
+                           r"reminder|demanded|urged|added)\b", text[s0:trig_start])
+            if sv is not None:
+                speaker = self.subject(groups, s0, s0 + sv.start(), s0)
+                obliged = self.subject(groups, s0 + sv.end(), trig_start, s0)
+                if speaker is not None:
+                    actor_g = speaker
+                    objs = [obliged] if obliged is not None else objs
         if tr.demand_target is not None:
             objs = [tr.demand_target] + objs
         actors = actor_g.actors if actor_g is not None else []
@@ -1121,8 +1152,11 @@ class _Extractor(_Run):
                     continue
             targets.extend(ents)
             tspans.extend((m.start, m.end) for m in g.mentions)
-        if not actors and not targets and (tr.code[:2] not in ("04",) or not tr.verbal):
-            return None
+        orphan = False
+        if not actors and not targets:
+            if not tr.verbal:
+                return None
+            orphan = True
         if tr.code == "043" and not targets:
             return None  # hosting needs a guest
         # unnamed place object of a visit: "visiting the Demilitarized Zone (DMZ)"
@@ -1134,7 +1168,7 @@ class _Extractor(_Run):
                                           aliases={pm.group(2)} if pm.group(2) else set()))
         ev = CodedEvent(tr.code, (s0, s1), (tr.start, tr.end), (s0, s1), list(actors), list(actor_spans),
                         targets, tspans, place, None, tr.modality, tr.condition, nominal=not tr.verbal)
-        ev.model_type = model_type(tr.code)
+        ev.model_type = None if orphan else model_type(tr.code)
         if tr.code == "057":
             ev.targets, ev.target_spans = [], []
         if tr.code[:2] == "03" and tr.verbal:
@@ -1475,12 +1509,14 @@ class _Extractor(_Run):
     # ---- finishing ------------------------------------------------------------------------
     def finish(self) -> None:
         # a nominal visit without a destination that repeats a known visit by the same actor is the same visit
-        kept = []
+        kept: list[CodedEvent] = []
         for ev in self.events:
-            if ev.nominal and ev.model_type == "Visit" and not ev.targets and ev.place is None and any(
-                    o is not ev and o.model_type == "Visit" and set(a.id for a in o.actors) & set(a.id for a in ev.actors)
-                    for o in self.events):
-                continue
+            if ev.nominal and ev.model_type in ("Visit", "Meeting", "Negotiation"):
+                same = [o for o in kept if o.model_type == ev.model_type and
+                        (not ev.actors or set(a.id for a in o.actors) & set(a.id for a in ev.actors))]
+                if any(set(t.id for t in ev.targets) <= set(t.id for t in o.targets) | {
+                        (o.place.country or o.place.id) if o.place else ""} for o in same):
+                    continue  # a later reference to an event already reported ("the visit", "his trip")
             kept.append(ev)
         self.events = kept
         used: dict[str, int] = {}

@@ -120,12 +120,15 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("recognise~ * independence|government|sovereignty|state", "054"),
     # --- 06 material cooperation
     ("cooperate~", "060"), ("share~|exchange~ * intelligence|information|expertise|data", "064"),
-    ("joint * exercises|drills|patrols", "062"),
+    ("joint * exercises|drills|patrols", "062"), ("war games|military exercises|naval exercises|military drills", "062"),
+    ("extradite~", "063"), ("share~ * evidence", "064"),
     # --- 07 aid
     ("hand~ over * aid|assistance|relief|medicine|medicines|supplies|goods|food", "070"),
     ("provide~|give~|send~|deliver~|donate~|supply~|grant~|ship~ * aid|assistance|relief|grant|grants|loan|loans|credit|funds|funding|dollars|million|billion|food|medicine|medicines|supplies|goods", "070"),
     ("provide~|give~|send~|deliver~|supply~|ship~ * arms|weapons|troops|equipment|intelligence|photographs|ammunition", "072"),
     ("grant~|give~|offer~ * asylum|refuge", "075"),
+    ("contribute~ * troops|soldiers|peacekeepers|aid|funds|money|dollars|million|billion", "072"),
+    ("send~|provide~|supply~ * material|materiel", "072"),
     ("evacuate~", "073"), ("deploy~ * peacekeepers|peacekeeping|peace-keeping", "074"),
     # --- 08 yield
     ("release~|free~ * prisoners|hostages|detainees|captives|prisoner|hostage|detainee", "0841"),
@@ -133,6 +136,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("lift~|ease~|relax~|remove~ * sanctions|embargo|embargoes", "085"),
     ("lift~|ease~|relax~|shorten~|cancel~|remove~ * curfew|restrictions|ban|state of emergency|emergency measures|measures", "081"),
     ("lift~|end~ * blockade|siege", "087"),
+    ("call~ off * strike|protest|protests|boycott|demonstration|rally|march", "080"),
+    ("postpone~ * strike|protest|demonstration|rally|march|elections|vote", "080"),
+    ("withdraw~ * inspectors|monitors|observers|peacekeepers|workers|staff|personnel|diplomats", "166"),
+    ("cancel~|call~ off|postpone~ * visit|trip|meeting|talks|summit", "160"),
     ("withdraw~|pull~ * troops|forces|soldiers|out", "087"), ("withdrawal", "087"),
     ("demobilise~|disarm~", "087"), ("declare~ * ceasefire|truce", "087"),
     ("resign~", "0831"), ("step~ down", "0831"), ("surrender~", "080"),
@@ -178,7 +185,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("riot~", "145"), ("riots", "145"), ("throw~ * stones", "145"),
     # --- 15 mobilise
     ("mobilise~", "154"), ("put~|place~|remain~ * on alert", "152"),
-    ("strengthen~|reinforce~|increase~|boost~|build~ up * forces|troops|presence", "154"),
+    ("strengthen~|reinforce~|increase~|boost~ * forces|troops|presence", "154"), ("build~ up * forces|troops|presence", "154"),
     ("deploy~ * troops|forces|warships|soldiers|missiles", "154"), ("mass~ * troops|forces", "154"),
     ("order~ * patrols", "153"), ("train~ * hackers|fighters|troops", "150"),
     # --- 16 reduce relations
@@ -186,7 +193,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("close~ * embassy|consulate", "161"),
     ("suspend~|halt~|cut~|reduce~|stop~|prohibit~|freeze~ * aid|assistance|deliveries|supplies|funding|program|programme", "162"),
     ("impose~|slap~|tighten~ * sanctions|embargo|embargoes", "163"), ("sanction~", "163"),
-    ("suspend~|halt~|end~|break~ off|abandon~ * talks|negotiations", "164"),
+    ("suspend~|halt~|end~|abandon~|stop~ * talks|negotiations", "164"), ("break~ off * talks|negotiations|contacts", "164"),
     ("end~|halt~|suspend~ * mediation", "165"),
     ("expel~|oust~ * diplomats|diplomat|ambassador|envoy|inspectors|monitors|mission", "166"),
     ("close~ * border|borders", "166"),
@@ -196,12 +203,13 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("destroy~|demolish~|bulldoze~|raze~", "171"), ("blow~ up", "171"), ("set~ fire", "171"),
     ("ban~|outlaw~", "172"), ("censor~", "172"),
     ("impose~|declare~|extend~|institute~ * curfew|martial law|state of emergency|state of siege", "172"),
+    ("impose~|tighten~ * restrictions|controls|ban", "172"),
     ("prevent~|bar~", "172"), ("hack~", "171"),
     ("crack~ down", "175"),
-    ("impose~ * blockade", "191"), ("blockade~", "191"), ("occupy~", "192"),
+    ("impose~|tighten~ * blockade", "191"), ("blockade~", "191"), ("occupy~", "192"),
     # --- 18 assault
     ("kidnap~|abduct~|hijack~", "181"), ("take~ * hostage", "181"),
-    ("beat~|torture~", "182"), ("sexually abuse~|rape~", "182"),
+    ("beat~|torture~", "182"), ("rape~", "182"), ("sexually abuse~", "182"),
     ("bombing|bomb attack|car bomb|bombs|explosive device|bomb explosion", "183"), ("suicide bomber|suicide bombers", "183"),
     ("assassinate~", "186"), ("attempt to assassinate", "185"), ("assassination", "186"),
     ("kill~|wound~|injure~|murder~|execute~", "190"),
@@ -249,7 +257,7 @@ def _compile(spec: str, code: str) -> Pattern:
     tokens = _spec_tokens(spec)
     for i, tok in enumerate(tokens):
         if tok == "*":
-            parts.append(r"(?:\s+[\w’'-]+(?:,)?){0,6}?")
+            parts.append(r"(?:\s+[\w’'.,$%-]+){0,6}?")
             continue
         rx, v = _word_regex(tok)
         if i == 0:
@@ -293,13 +301,14 @@ INTENT_RX = re.compile(
     r"\b(?:will|would|shall|(?:plans?|planned|planning|intends?|intended|hopes?|aims?|decided|decides|"
     r"agreed|agrees|agree|promised|promises|promise|pledged|pledges|pledge|vowed|vows|offered|offers|"
     r"is\s+ready|are\s+ready|was\s+ready|were\s+ready|ready|willing|prepared|set|expected|likely|"
-    r"going|wants?|wanted|seeks?|sought|is\s+to|are\s+to|committed|commitment)\s+to)"
+    r"going|wants?|wanted|seeks?|sought|is\s+to|are\s+to|committed|commitment|sworn|swore|swears?)\s+to)"
     r"(?:\s+(?:also|again|soon|not|further|jointly|then|eventually|still))?\s*$",
     re.IGNORECASE,
 )
 THREAT_RX = re.compile(r"\b(?:threaten(?:ed|s|ing)?|warn(?:ed|s|ing)?(?:\s+it\s+(?:would|will|could))?)\s+to\s*$",
                        re.IGNORECASE)
-REFUSE_RX = re.compile(r"\b(?:refus(?:ed|es|e|ing)|declin(?:ed|es|e|ing)|rejected\s+calls)\s+to\s*$", re.IGNORECASE)
+REFUSE_RX = re.compile(r"\b(?:refus(?:ed|es|e|ing)|declin(?:ed|es|e|ing)|rejected\s+calls|fail(?:ed|s)?|(?:will|would|shall)\s+not|won[’']t)"
+                       r"(?:\s+to)?\s*$", re.IGNORECASE)
 DEMAND_RX = re.compile(r"\b(?:demand(?:ed|s|ing)?|urg(?:ed|es|e|ing)|call(?:ed|s|ing)?\s+on|ask(?:ed|s)?|press(?:ed|es)?"
                        r"|order(?:ed|s)?)\b[^.;]{0,60}\bto\s*$", re.IGNORECASE)
 
