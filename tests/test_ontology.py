@@ -359,3 +359,14 @@ def test_docstring_examples() -> None:
     for mod in (codes, vocabgen, vocab):
         result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, mod.__name__
+
+
+def test_queries_use_declared_terms(ont: Graph) -> None:
+    """The competency queries (queries/*.rq) use only terms the ontology declares."""
+    declared = {str(t).removeprefix(DIP_NS) for t in _terms(ont)}
+    files = sorted((ROOT / "queries").glob("*.rq"))
+    if not files:
+        pytest.skip("no queries yet")
+    unknown = {f"{f.name}: dip:{n}" for f in files
+               for n in re.findall(r"\bdip:([A-Za-z][A-Za-z0-9]*)", f.read_text(encoding="utf-8")) if n not in declared}
+    assert unknown == set()
