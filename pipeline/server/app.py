@@ -33,7 +33,7 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,9 +58,9 @@ from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool
 from pipeline.store import FORMAT_ALIASES, PREFIXES, find_dataset, open_store
 
 HERE = Path(__file__).parent
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
@@ -432,18 +432,25 @@ def service_description(state: State, endpoint: str, media: str) -> bytes:
         ox.Triple(dg, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(str(state.summary.triples),
                   datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))),
     ]
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"):
-        t.append(ox.Triple(svc, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(FORMATS_NS + fmt)))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"):
+        t.append(ox.Triple(svc, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(FORMATS_NS + name)))
     for g in sorted(state.store.named_graphs(), key=lambda n: n.value):
         ng = ox.BlankNode()
         t += [ox.Triple(ds, ox.NamedNode(SD + "namedGraph"), ng),
               ox.Triple(ng, ox.NamedNode(SD + "name"), g)]
     fmt = RDF_FORMATS[media]
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize([ox.Quad(x.subject, x.predicate, x.object) for x in t], format=fmt) or b""
-    return ox.serialize(t, format=fmt, prefixes={"sd": SD}) if fmt == ox.RdfFormat.TURTLE else \
-        (ox.serialize(t, format=fmt) or b"")
+        return _ser([ox.Quad(x.subject, x.predicate, x.object) for x in t], fmt, {"sd": SD})
+    return _ser(t, fmt, {"sd": SD})
+
+
+def _ser(data: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat,
+         prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize with prefixes where the format has them."""
+    if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
+    return ox.serialize(data, format=fmt) or b""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,13 +652,14 @@ def _table(answer: Answer) -> dict[str, Any]:
     meta = answer.meta
     if answer.media_type == "application/n-triples":
         triples = list(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES))
-        rows = [[_cell_term(t.subject), _cell_term(t.predicate), _cell_term(t.object)] for t in triples]
-        return {"columns": ["subject", "predicate", "object"], "rows": rows, "boolean": None, **meta}
+        trows = [[_cell_term(t.subject), _cell_term(t.predicate), _cell_term(t.object)] for t in triples]
+        return {"columns": ["subject", "predicate", "object"], "rows": trows, "boolean": None, **meta}
     doc = json.loads(answer.body)
     if "boolean" in doc:
         return {"columns": [], "rows": [], "boolean": doc["boolean"], **meta}
     cols = doc["head"]["vars"]
-    rows = [[_cell_json(b.get(c)) for c in cols] for b in doc["results"]["bindings"]]
+    rows: list[list[dict[str, str] | None]] = [[_cell_json(b.get(c)) for c in cols]
+                                               for b in doc["results"]["bindings"]]
     return {"columns": cols, "rows": rows, "boolean": None, **meta}
 
 
@@ -686,10 +694,8 @@ def _describe_rdf(store: ox.Store, iri: str, media: str) -> bytes:
     quads += [q for q in store.quads_for_pattern(None, None, node, None) if q.graph_name != default]
     fmt = RDF_FORMATS[media]
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize(sorted(set(quads), key=str), format=fmt,
-                            **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {})) or b""
-    triples = sorted({q.triple for q in quads}, key=str)
-    return ox.serialize(triples, format=fmt, **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {})) or b""
+        return _ser(sorted(set(quads), key=str), fmt, PREFIXES)
+    return _ser(sorted({q.triple for q in quads}, key=str), fmt, PREFIXES)
 
 
 def _graph_rdf(store: ox.Store, graph: ox.NamedNode, media: str) -> bytes:
@@ -698,9 +704,8 @@ def _graph_rdf(store: ox.Store, graph: ox.NamedNode, media: str) -> bytes:
     quads = list(store.quads_for_pattern(None, None, None, graph))
     fmt = RDF_FORMATS[media]
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize(quads, format=fmt, **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {})) or b""
-    return ox.serialize([q.triple for q in quads], format=fmt,
-                        **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TURTLE else {})) or b""
+        return _ser(quads, fmt, PREFIXES)
+    return _ser([q.triple for q in quads], fmt, PREFIXES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -760,7 +765,7 @@ def create_app(config: ServerConfig, state: State | None = None) -> Callable[...
             return
         if scope["type"] == "http":
             # CORS on every page too
-            async def send_cors(msg: dict[str, Any]) -> None:
+            async def send_cors(msg: MutableMapping[str, Any]) -> None:
                 if msg["type"] == "http.response.start":
                     msg["headers"] = list(msg.get("headers", [])) + [CORS_HEADERS[0]]
                 await send(msg)

@@ -32,11 +32,17 @@ def iri_ref(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions), "expected a SELECT query"
+    return list(result)
+
+
 def _q(store: ox.Store, query: str, **subst: ox.NamedNode) -> list[ox.QuerySolution]:
     """SELECT over the union graph; ``$name`` in the text is replaced by the IRI ``subst[name]``."""
     for name, node in subst.items():
         query = re.sub(rf"\${name}\b", iri_ref(node.value), query)
-    return list(store.query(_PREFIX_DECL + query))  # type: ignore[arg-type]
+    return _select(store, _PREFIX_DECL + query)
 
 
 def compact(iri: str) -> str:
@@ -77,8 +83,8 @@ def summarize(store: ox.Store) -> Summary:
     articles = [
         {"iri": r["a"].value, "headline": r["h"].value if r["h"] else local_name(r["a"].value),
          "graph": r["g"].value if r["g"] else "", "date": r["d"].value if r["d"] else ""}
-        for r in store.query(
-            _PREFIX_DECL + "SELECT ?a ?g (SAMPLE(?h0) AS ?h) (SAMPLE(?d0) AS ?d) { GRAPH ?g { ?a a dip:Article . "
+        for r in _select(
+            store, _PREFIX_DECL + "SELECT ?a ?g (SAMPLE(?h0) AS ?h) (SAMPLE(?d0) AS ?d) { GRAPH ?g { ?a a dip:Article . "
             "OPTIONAL { ?a schema:headline ?h0 } OPTIONAL { ?a schema:datePublished ?d0 } } } "
             "GROUP BY ?a ?g ORDER BY ?a")
     ]
@@ -189,9 +195,9 @@ def labels_for(store: ox.Store, iris: set[str]) -> dict[str, str]:
 def describe_entity(store: ox.Store, iri: str, *, max_links: int = 500) -> EntityView | None:
     """The entity page for ``iri``, or ``None`` when the store says nothing about it."""
     ref = iri_ref(iri)
-    out_rows = list(store.query(f"SELECT ?p ?o ?g {{ GRAPH ?g {{ {ref} ?p ?o }} }} ORDER BY ?p ?o ?g"))
-    in_rows = list(store.query(f"SELECT ?s ?p ?g {{ GRAPH ?g {{ ?s ?p {ref} }} }} ORDER BY ?p ?s ?g "
-                               f"LIMIT {max_links + 1}"))
+    out_rows = _select(store, f"SELECT ?p ?o ?g {{ GRAPH ?g {{ {ref} ?p ?o }} }} ORDER BY ?p ?o ?g")
+    in_rows = _select(store, f"SELECT ?s ?p ?g {{ GRAPH ?g {{ ?s ?p {ref} }} }} ORDER BY ?p ?s ?g "
+                             f"LIMIT {max_links + 1}")
     if not out_rows and not in_rows:
         return None
     truncated = len(in_rows) > max_links
