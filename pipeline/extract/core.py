@@ -551,7 +551,7 @@ class _Run:
                     te = _title_end(toks, k)
                     if te is not None:
                         nounm = ("people", te)
-                if entry.type == "InternationalOrganization" and nounm is not None and nounm[0] == "people":
+                if entry.type == "InternationalOrganization" and nounm is not None:
                     out.append(Mention(t.start, toks[nounm[1] - 1].end, self.use(entry), "people", i, nounm[1]))
                     i = nounm[1]
                     continue
@@ -722,7 +722,8 @@ def _noun_at(toks: list[Token], k: int) -> tuple[str, int] | None:
                 return "group", kk + width
             if phrase in PEOPLE_NOUNS:
                 return "people", kk + width
-        if skip == 0 and (k >= n or toks[k].lower not in ACTOR_ADJECTIVES):
+        if skip == 0 and (k >= n or (toks[k].lower not in ACTOR_ADJECTIVES and not (
+                toks[k].is_cap and toks[k].text.isalpha() and not _is_month_or_day(toks[k].text)))):
             break
     return None
 
@@ -1016,6 +1017,14 @@ class _Extractor(_Run):
             if re.search(r"\b(?:said|says|told|according)\b", between) and not re.search(r",\s*$", between):
                 continue
             return g
+        # "Opposition groups in Zimbabwe are demanding ...": a plain noun phrase located in a country
+        for g in cands[:1]:
+            pre = text[lo:g.start]
+            m = re.fullmatch(r"\s*(?:[A-Za-z][\w’'-]*\s+){1,6}(?:in|from|of)\s+(?:the\s+)?", pre)
+            if m and not re.search(r",|\b(?:is|are|was|were|has|have|had|said|says|will|would)\b", pre) and \
+                    g.mentions[-1].possessor_of is None and all(a.type in ("State", "Place") for a in g.actors) \
+                    and not re.search(r",", text[g.end:pos]):
+                return g
         return None
 
     def roles(self, tr: Trigger, groups: list[Group], s0: int, s1: int, prior: list[CodedEvent],
