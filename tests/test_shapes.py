@@ -265,9 +265,10 @@ def test_fixture(path: Path, context: Graph, shapes: Graph, hierarchy: Graph) ->
 
 def test_seed_article_graph_conforms(shapes: Graph, hierarchy: Graph) -> None:
     """The mapping's graph of the seed article has no violation (warnings and infos are expected)."""
-    facts_mod = pytest.importorskip("pipeline.facts")
-    mapping = pytest.importorskip("pipeline.mapping")
-    facts = facts_mod.load_facts(ROOT / "data" / "articles" / f"{SEED_ID}.yaml")
-    results = run(mapping.to_graph(facts), shapes, hierarchy)
+    from pipeline.facts import load_facts
+    from pipeline.mapping import to_graph
+
+    facts = load_facts(ROOT / "data" / "articles" / f"{SEED_ID}.yaml")
+    results = run(to_graph(facts), shapes, hierarchy)
     assert [r for r in results if r[1] == "sh:Violation"] == []
     assert {r[1] for r in results} <= {"sh:Warning", "sh:Info"}
