@@ -845,7 +845,10 @@ class _Extractor(_Run):
             self.agreements_in(groups, sent_events, s0, s1, dates)
             self.claims_in(sent_events, groups, s0, s1)
             self.quotations(quotes, groups, s0, s1, ms)
+            n_before = len(self.statements)
             self.indirect(groups, s0, s1, ms, quotes)
+            for st in self.statements[n_before:]:
+                self.reported_allegation(st, sent_events, groups, s0, s1)
             self.events.extend(sent_events)
             for g in groups:
                 acts = g.actors
@@ -1478,6 +1481,24 @@ class _Extractor(_Run):
             about = list(dict.fromkeys(x.entry for x in ms if a <= x.start < b and x.entry.type in (
                 "State", "InternationalOrganization", "Person", "GovernmentBody", "Group")))
             self.statements.append(StatementDraft(sp.actors[0], (a, b), False, verb, about, (s0, s1)))
+
+    def reported_allegation(self, st: StatementDraft, evs: list[CodedEvent], groups: list[Group], s0: int,
+                            s1: int) -> None:
+        """Reported speech attributing a hostile act to someone else is an allegation:
+        "X said (that) Y had sent troops / attacked / violated ..." -> X accuses Y (a claim)."""
+        qa, qb = st.quote
+        hostile = [e for e in evs if qa <= e.trigger[0] < qb and e.actors and st.speaker not in e.actors and
+                   (e.code in ("072", "128", "196") or e.code[:2] in ("15", "17", "18", "19", "20"))]
+        if not hostile:
+            return
+        inner = hostile[0]
+        targets = [a for a in inner.actors]
+        ev = CodedEvent("112", (s0, s1), inner.trigger, _trim(self.text, s0, s1), [st.speaker], [],
+                        targets, [], None, inner.date, "alleged")
+        ev.model_type = "Accusation"
+        ev.claim_text = (qa, qb)  # type: ignore[attr-defined]
+        self.claims_in([ev], groups, s0, s1)
+        evs.append(ev)
 
     def _said_that(self, groups: list[Group], s0: int, s1: int, ms: list[Mention]) -> None:
         text = self.text
