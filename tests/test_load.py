@@ -384,6 +384,17 @@ def test_usage_errors_exit_2(dataset: Path, capsys: pytest.CaptureFixture[str]) 
 def test_missing_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", "--store", "http://127.0.0.1:1/store", "--dataset", str(tmp_path)]) == 1
     assert "published dataset not found; run `diplokg build`" in capsys.readouterr().err
+    assert main(["load", "--store", "http://127.0.0.1:1/store", "--root", str(tmp_path)]) == 1
+    assert f"{tmp_path}/data/published/dataset.nq: published dataset not found" in capsys.readouterr().err
+
+
+def test_dataset_found_under_root(dataset: Path, bad_store: Misbehaving, tmp_path: Path) -> None:
+    published = tmp_path / "proj" / "data" / "published"
+    published.mkdir(parents=True)
+    dataset.rename(published / "dataset.nq")
+    assert main(["load", "--store", bad_store.url + "/store", "--root", str(tmp_path / "proj"),
+                 "--state-file", str(tmp_path / "s.json"), "--no-progress"]) == 0
+    assert bad_store.count(PACT) == 15
 
 
 def test_malformed_dataset_names_line(tmp_path: Path) -> None:

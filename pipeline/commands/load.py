@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from pipeline import load as loadlib
+from pipeline.commands._common import add_root
 from pipeline.errors import UsageError
 
 HELP = "push the published dataset into a triple store over the Graph Store Protocol"
 DESCRIPTION = """\
-Push data/published/dataset.nq into a triple store: one PUT per article graph over the SPARQL 1.1 Graph Store
+Push ROOT/data/published/dataset.nq into a triple store: one PUT per article graph over the SPARQL 1.1 Graph Store
 Protocol (a re-run replaces, never duplicates), or DROP + INSERT DATA through a SPARQL Update endpoint. Then count
 the triples of every graph through the store's SPARQL query endpoint and compare with the dataset.
 
@@ -41,8 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="SPARQL query endpoint for the final count check (default: derived from the store URL)")
     target.add_argument("--default-graph", action="store_true",
                         help="load the union of all article graphs into the default graph (stores without quads)")
-    parser.add_argument("--dataset", type=Path, default=Path("data/published/dataset.nq"), metavar="PATH",
-                        help="the published N-Quads dataset (or its directory)")
+    add_root(parser)
+    parser.add_argument("--dataset", type=Path, default=None, metavar="PATH",
+                        help="the published N-Quads dataset, or its folder (default: ROOT/data/published/dataset.nq)")
     parser.add_argument("--only-changed", action="store_true",
                         help="push only graphs whose content changed since the last load into this store")
     parser.add_argument("--state-file", type=Path, metavar="PATH",
@@ -85,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     if args.store is None and args.update_endpoint is None:
         raise UsageError("give --store URL (Graph Store Protocol) or --update-endpoint URL (SPARQL Update)")
     credentials = _credentials(args)
-    graphs = loadlib.read_dataset(args.dataset)
+    dataset = args.dataset or args.root / "data" / "published" / "dataset.nq"
+    graphs = loadlib.read_dataset(dataset)
     summary = loadlib.load(
         graphs,
         store=args.store,
