@@ -59,7 +59,10 @@ BODY_NOUNS = {
     "parliament", "foreign office", "cabinet", "military", "army", "navy", "air force", "police",
     "high court", "supreme court", "court", "constitutional court", "administration", "senate", "congress",
     "interior ministry", "national assembly", "assembly", "state media", "news agency", "security forces",
-    "authorities", "regime", "junta", "coast guard",
+    "authorities", "regime", "junta", "coast guard", "intelligence service", "national intelligence service",
+    "intelligence agency", "spy agency", "defence ministry", "mission", "foreign affairs ministry",
+    "state department", "presidential office", "presidency", "joint chiefs of staff", "ministry of defence",
+    "ministry of foreign affairs", "embassy", "central bank",
 }
 #: Nouns that make "Demonym + noun" the state (or its people) acting.
 PEOPLE_NOUNS = {
@@ -991,6 +994,11 @@ class _Extractor(_Run):
                     and t.code[:2] not in ("03", "10", "11", "12", "13"):
                 t.code = lexicon.threat_code(t.code) if lexicon.intent_of_conflict(t.code) else lexicon.intent_code(t.code)
                 t.modality = "planned"
+        # a purpose infinitive ("... dollars to support it") belongs to the act before it
+        for i, t in enumerate(trs):
+            if t.verbal and t.marker_start is None and re.search(r"\bto\s+$", text[max(s0, t.start - 4):t.start]) \
+                    and any(not o.absorbed and o.end <= t.start for o in trs[:i]):
+                t.absorbed = True
         # contents of another act ("accuse X of breaching", "demand that Y withdraw") are absorbed
         for i, t in enumerate(trs):
             if t.absorbed:
@@ -1487,7 +1495,8 @@ class _Extractor(_Run):
         """Reported speech attributing a hostile act to someone else is an allegation:
         "X said (that) Y had sent troops / attacked / violated ..." -> X accuses Y (a claim)."""
         qa, qb = st.quote
-        hostile = [e for e in evs if qa <= e.trigger[0] < qb and e.actors and st.speaker not in e.actors and
+        own = {st.speaker.id, st.speaker.country or ""}
+        hostile = [e for e in evs if qa <= e.trigger[0] < qb and e.actors and not own & {a.id for a in e.actors} and
                    (e.code in ("072", "128", "196") or e.code[:2] in ("15", "17", "18", "19", "20"))]
         if not hostile:
             return
@@ -1499,6 +1508,8 @@ class _Extractor(_Run):
         ev.claim_text = (qa, qb)  # type: ignore[attr-defined]
         self.claims_in([ev], groups, s0, s1)
         evs.append(ev)
+        for e in hostile:  # reported speech is not fact: the act lives on as the claim's content
+            e.model_type = None
 
     def _said_that(self, groups: list[Group], s0: int, s1: int, ms: list[Mention]) -> None:
         text = self.text
@@ -1511,8 +1522,8 @@ class _Extractor(_Run):
             if m.group(1) in ("told", "tells") and not m.group(2):
                 objm = next((g for g in groups if 0 <= g.start - m.end() <= 2), None)
             start = objm.end if objm else m.end()
-            tm = re.match(r"\s*(?:on\s+\w+\s+|in\s+a\s+statement\s+|in\s+an\s+interview\s+)?(?:that\s+)?",
-                          text[start:s1])
+            tm = re.match(r"\s*(?:(?:on|in|at|late|early|last)\s+(?:[\w,]+\s+){0,4}?(?=that\b)|in\s+a\s+statement\s+|"
+                          r"in\s+an\s+interview\s+)?(?:that\s+)?", text[start:s1])
             qa = start + (tm.end() if tm else 0)
             qb = s1
             while qb > qa and text[qb - 1] in ".!? ":
@@ -1542,8 +1553,10 @@ class _Extractor(_Run):
         kept: list[CodedEvent] = []
         for ev in self.events:
             if ev.nominal and ev.model_type in ("Visit", "Meeting", "Negotiation"):
+                def ids(es: list[GazEntry]) -> set[str]:
+                    return {a.id for a in es} | {a.country for a in es if a.country}
                 same = [o for o in kept if o.model_type == ev.model_type and
-                        (not ev.actors or set(a.id for a in o.actors) & set(a.id for a in ev.actors))]
+                        (not ev.actors or ids(o.actors) & ids(ev.actors))]
                 if any(set(t.id for t in ev.targets) <= set(t.id for t in o.targets) | {
                         (o.place.country or o.place.id) if o.place else ""} for o in same):
                     continue  # a later reference to an event already reported ("the visit", "his trip")
