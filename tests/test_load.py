@@ -446,3 +446,8 @@ def test_void_counts_cross_checked(dataset: Path) -> None:
     void.write_text(f"<{LI}> <http://rdfs.org/ns/void#triples> 10 .\n")
     with pytest.raises(DatasetError, match=r"void:triples of <.*li-qiang.*> is 10 but the dataset has 9"):
         L.read_dataset(dataset)
+
+
+def test_query_endpoint_that_does_not_answer_sparql(dataset: Path, bad_store: Misbehaving, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"verifying: .*/nowhere answered HTTP 404 .* to a count query"):
+        run_load(dataset, bad_store, tmp_path, query_endpoint=bad_store.url + "/nowhere")
