@@ -562,6 +562,8 @@ class _Run:
                     kind, k2 = nounm
                     phrase = self.span_text(toks, i, k2)
                     if kind == "body":
+                        if poss and toks[k].is_cap:  # "South Korea’s National Intelligence Service": a proper name
+                            phrase = self.span_text(toks, k, k2)
                         body = self.use(GazEntry(slugify(phrase), "GovernmentBody", _body_name(phrase),
                                                  country=entry.id))
                         self.use(entry)
