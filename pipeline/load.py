@@ -491,7 +491,7 @@ def default_state_path(target_url: str, default_graph: bool) -> Path:
 
 
 class LoadState:
-    """Content hashes of the graphs last pushed to one store, saved atomically after every graph.
+    """Content hashes of the graphs last pushed to one store, saved atomically (temp file + rename).
 
     File format: ``{"store": URL, "graphs": {"<graph IRI or ''>": {"sha256": HEX, "triples": N}}}``.
     A graph is recorded only once it is completely on the store; a verification mismatch removes it again.
@@ -501,6 +501,7 @@ class LoadState:
         self.path = path
         self.store = store
         self.graphs: dict[str, dict[str, object]] = {}
+        self._saved = time.monotonic()
         if path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -518,8 +519,11 @@ class LoadState:
         return bool(entry) and entry.get("sha256") == g.sha256  # type: ignore[union-attr]
 
     def record(self, g: GraphData) -> None:
+        """Note that ``g`` is on the store; the file is written by :meth:`save` (at most every second while
+        loading, and when the load ends or is interrupted), so a long load does not rewrite it per graph."""
         self.graphs[self.key(g)] = {"sha256": g.sha256, "triples": len(g)}
-        self.save()
+        if time.monotonic() - self._saved > 1.0:
+            self.save()
 
     def forget(self, names: Iterable[str | None]) -> None:
         for n in names:
@@ -529,6 +533,7 @@ class LoadState:
     def save(self) -> None:
         """Write the state atomically (temp file + rename)."""
         try:
+            self._saved = time.monotonic()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps({"store": self.store, "graphs": dict(sorted(self.graphs.items()))}, indent=1)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
@@ -755,8 +760,8 @@ def load(
             ``None`` (see :func:`derive_query_endpoint`).
         default_graph: load the union of all graphs into the default graph instead of one named graph each.
         only_changed: skip graphs whose hash equals the one recorded in the state file for this store.
-        state_path: the state file; :func:`default_state_path` when ``None``. It is updated after every
-            graph pushed, whether or not ``only_changed`` is set.
+        state_path: the state file; :func:`default_state_path` when ``None``. It records every graph pushed
+            (whether or not ``only_changed`` is set), and is written even when the load stops half-way.
         credentials: basic, digest or bearer credentials.
         chunk_size: most triples per request (bounded below by the largest group of triples sharing blank
             nodes); halved for the rest of the load after a 413 answer.
@@ -819,8 +824,10 @@ def load(
             loader.push(g)
             state.record(g)
             bar.update(len(g))
-    finally:
+    finally:  # also on Ctrl-C or a store failure: what is on the store stays recorded
         bar.close()
+        if push:
+            state.save()
 
     mismatches: list[Mismatch] = []
     if verify:

@@ -451,3 +451,14 @@ def test_void_counts_cross_checked(dataset: Path) -> None:
 def test_query_endpoint_that_does_not_answer_sparql(dataset: Path, bad_store: Misbehaving, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"verifying: .*/nowhere answered HTTP 404 .* to a count query"):
         run_load(dataset, bad_store, tmp_path, query_endpoint=bad_store.url + "/nowhere")
+
+
+def test_failure_half_way_keeps_what_was_put(dataset: Path, bad_store: Misbehaving, tmp_path: Path) -> None:
+    bad_store.script = [None, 403]  # the first graph goes in, then the store refuses
+    state = tmp_path / "s.json"
+    with pytest.raises(StoreError, match="HTTP 403"):
+        run_load(dataset, bad_store, tmp_path, state_path=state)
+    recorded = json.loads(state.read_text())["graphs"]
+    assert list(recorded) == [LI] and recorded[LI]["triples"] == 9  # graphs go in IRI order: li-qiang first
+    s = run_load(dataset, bad_store, tmp_path, state_path=state, only_changed=True)
+    assert s.ok and s.put == (MODI, PACT)

@@ -27,7 +27,8 @@ DIPLOKG_STORE_TOKEN; prefer the environment: options show up in the process list
 
 --only-changed skips graphs whose content hash is unchanged since the last load into the same store; the hashes
 live in a state file (default: $XDG_CACHE_HOME/diplokg/load-state/<hash of store URL>.json, i.e. under
-~/.cache), updated after every graph put, so an interrupted load is completed by the next --only-changed run.
+~/.cache). It records each graph once it is on the store and is written even when a load stops half-way, so
+the next --only-changed run completes an interrupted load.
 
 Exit codes: 0 loaded and verified; 1 store or data failure (unreachable, refused, count mismatch); 2 usage.
 """
