@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"
@@ -126,6 +126,43 @@ class Report:
             if r.value:
                 g.add((node, SH.value, Literal(r.value)))
         return g
+
+    def to_nt(self, base: str) -> str:
+        """``to_graph(base).serialize(format="nt")`` without building a graph (5x faster).
+
+        The same N-Triples lines (rdflib's term syntax), in a fixed order.
+        """
+        rep = f"{base}id/report/{self.label or 'graph'}"
+        if any(set(x) & _NOT_IN_IRI for x in [rep, *(r.focus for r in self.results),
+                                               *(r.path or "" for r in self.results)]) or \
+                any(not r.component.startswith("sh:") for r in self.results):
+            return self.to_graph(base).serialize(format="nt")  # rdflib decides what to do with these
+        sh, R = str(SH), f"<{rep}>"
+        lines: dict[str, None] = {}  # an ordered set: a graph holds each triple once
+        lines[f"{R} <{RDF.type}> <{sh}ValidationReport> .\n"] = None
+        lines[f'{R} <{sh}conforms> "{"true" if self.conforms else "false"}"^^<{XSD.boolean}> .\n'] = None
+        for r in self.results:
+            key = "|".join([r.severity, r.focus, r.path or "", r.component, r.message, r.value or ""])
+            node = f"<{rep}/{hashlib.sha1(key.encode()).hexdigest()[:16]}>"
+            lines[f"{R} <{sh}result> {node} .\n"] = None
+            lines[f"{node} <{RDF.type}> <{sh}ValidationResult> .\n"] = None
+            lines[f"{node} <{sh}resultSeverity> <{sh}{r.severity}> .\n"] = None
+            lines[f"{node} <{sh}focusNode> <{r.focus}> .\n"] = None
+            if r.path:
+                lines[f"{node} <{sh}resultPath> <{r.path}> .\n"] = None
+            lines[f"{node} <{sh}resultMessage> {_nt_string(r.message)} .\n"] = None
+            lines[f"{node} <{sh}sourceConstraintComponent> <{sh}{r.component[3:]}> .\n"] = None
+            if r.value:
+                lines[f"{node} <{sh}value> {_nt_string(r.value)} .\n"] = None
+        return "".join(lines)
+
+
+_NOT_IN_IRI = set('<>" {}|\\^`')  # what rdflib refuses to write inside <...>
+
+
+def _nt_string(text: str) -> str:
+    """A plain literal as rdflib's N-Triples serializer writes it."""
+    return '"%s"' % text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
 
 
 def _load_dir(d: Path) -> Graph:
@@ -235,10 +272,46 @@ def _turbo_compiled(shapes: Graph):  # -> pyshacl_turbo.CompiledShapes
     return hit[1]
 
 
+def validate_article(data: Graph, label: str, shapes_dir: Path = SHAPES_DIR,
+                     ontology_dir: Path = ONTOLOGY_DIR, engine: str = "pyshacl",
+                     data_nt: str | None = None) -> Report:
+    """``validate(data, label, shapes_graph(shapes_dir), ontology_graph(data, ontology_dir), engine)``.
+
+    The build's entry point: with the turbo engine and ``data_nt`` (``data`` as N-Triples, which
+    the build has anyway) no rdflib graph is built or serialized for validation.
+    """
+    shapes = shapes_graph(shapes_dir)
+    if engine == "turbo":
+        nt = (data_nt if data_nt is not None else data.serialize(format="nt")) + \
+            _ontology_nt(data, ontology_dir)
+        return _validate_turbo_nt(nt, label, shapes)
+    return validate(data, label, shapes, ontology_graph(data, ontology_dir), engine)
+
+
+@lru_cache(maxsize=4)
+def _hierarchy_nt(ontology_dir: Path) -> str:
+    return _ontology_parts(ontology_dir)[0].serialize(format="nt")
+
+
+@lru_cache(maxsize=4)
+def _concepts_nt(ontology_dir: Path) -> dict[URIRef, str]:
+    return {c: "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in ts)
+            for c, ts in _ontology_parts(ontology_dir)[1].items()}
+
+
+def _ontology_nt(data: Graph, ontology_dir: Path) -> str:
+    """:func:`ontology_graph` as N-Triples."""
+    concepts = _concepts_nt(ontology_dir)
+    return _hierarchy_nt(ontology_dir) + "".join(concepts.get(o, "") for o in set(data.objects()))  # type: ignore[call-overload]
+
+
 def _validate_turbo(data: Graph, label: str, shapes: Graph, ontology: Graph) -> Report:
+    return _validate_turbo_nt(data.serialize(format="nt") + ontology.serialize(format="nt"), label, shapes)
+
+
+def _validate_turbo_nt(nt: str, label: str, shapes: Graph) -> Report:
     from pyshacl_turbo.rdf import Input
     compiled = _turbo_compiled(shapes)
-    nt = data.serialize(format="nt") + ontology.serialize(format="nt")
     native = getattr(compiled, "_native", None)
     if native is not None:
         try:  # the engine's own N-Triples report, read with pyoxigraph (no rdflib round trip)
