@@ -19,7 +19,7 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from pipeline import vocab
+from pipeline import codes, vocab
 from pipeline.iris import Minter, minter as default_minter, slugify
 from pipeline.model import DateValue, Entity, Facts, Span
 
@@ -227,6 +227,8 @@ class _Mapper:
         for ev in f.events:
             s = self.local("event", ev.id)
             cameo, plover = EVENT_CODES[ev.type]
+            if ev.cameo:  # a more specific code: its PLOVER type per the crosswalk, if it has one
+                cameo, plover = ev.cameo, codes.cameo_to_plover(ev.cameo) or plover
             self.add(s, RDF.type, getattr(t, ev.type))
             who = [self.name(i) for i in (ev.actors or ev.participants)]
             self.add(s, RDFS.label, self.en(f"{' and '.join(who) or 'unnamed'}: {ev.type}"))
@@ -247,7 +249,7 @@ class _Mapper:
             if ev.claim:
                 prop = {"Accusation": t.makesClaim, "Denial": t.deniesClaim}.get(ev.type, t.concernsClaim)
                 self.add(s, prop, self.local("claim", ev.claim))
-            self.add(s, t.cameoCode, t.cameo(ev.cameo or cameo))
+            self.add(s, t.cameoCode, t.cameo(cameo))
             self.add(s, t.ploverType, t.plover(plover))
             for prev in ev.follows:
                 self.add(s, t.follows, self.local("event", prev))

@@ -156,3 +156,11 @@ def test_duplicate_key(tmp_path: Path) -> None:
     first = _line_of(bad, "  japan:")
     assert ei.value.line == first + 1
     assert f"duplicate key 'japan' (first defined on line {first})" in ei.value.message
+
+
+def test_unknown_cameo_code(tmp_path: Path) -> None:
+    bad = _mutate('    cameo: "036"\n', '    cameo: "0369"\n')
+    with pytest.raises(FactsError) as ei:
+        load_facts(_copy(tmp_path, bad))
+    assert "'0369' is not a CAMEO event code" in ei.value.message
+    assert ei.value.line == _line_of(bad, "0369")

@@ -32,3 +32,15 @@ def test_every_entity_type_is_an_ontology_class() -> None:
     assert set(ENTITY_KINDS) == set(ENTITY_TYPES)
     for t in ENTITY_TYPES:
         assert (URIRef(str(DIP) + t), None, None) in ont, t
+
+
+def test_specific_cameo_code_brings_its_plover_type() -> None:
+    """A planned dialogue coded 036 ('express intent to meet or negotiate') is PLOVER AGREE per
+    the crosswalk, not the Negotiation class default CONSULT."""
+    from pipeline.facts import load_facts
+    from pipeline.mapping import to_graph
+    from tests.conftest import ARTICLES, SEED_ID
+    g = to_graph(load_facts(ARTICLES / f"{SEED_ID}.yaml"))
+    ev = next(s for s in g.subjects(DIP.cameoCode, None) if str(s).endswith("/economic-security-dialogue"))
+    assert str(g.value(ev, DIP.cameoCode)).endswith("cameo#036")
+    assert str(g.value(ev, DIP.ploverType)).endswith("plover#AGREE")
