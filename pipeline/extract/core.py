@@ -390,6 +390,9 @@ class _Run:
     def gaz_at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
         """Longest gazetteer match starting at token i: (end index, Hit)."""
         best = None
+        first = toks[i].text.split("-")[0]
+        if first not in self.gaz.first_words and first.replace("’", "'") not in self.gaz.first_words:
+            return None
         maxw = min(len(toks), i + self.gaz.max_words)
         for j in range(maxw, i, -1):
             if not toks[i].is_cap and not toks[i].text[:1].isdigit():
@@ -406,6 +409,9 @@ class _Run:
     def person_at(self, toks: list[Token], i: int) -> tuple[int, Mention, HoldingDraft | None] | None:
         """Office-introduced person: [Demonym|Country's] Title+ Name (tokens i..)."""
         n = len(toks)
+        w0 = toks[i].lower.rstrip(".")
+        if not toks[i].is_cap and w0 not in TITLE_HEADS and w0 not in TITLE_MODIFIERS:
+            return None
         k = i
         country: GazEntry | None = None
         prefix = self.gaz_at(toks, k)

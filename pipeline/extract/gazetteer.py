@@ -54,6 +54,7 @@ class Gazetteer:
         self._forms: dict[str, Hit] = {}
         self.max_words = 1
         self.iso_to_id: dict[str, str] = {}
+        self.first_words: set[str] = set()  # first word of every form: a quick filter for lookups
 
     # -- building -----------------------------------------------------------------------------
     def _index(self, form: str, hit: Hit, override: bool = False) -> None:
@@ -64,6 +65,7 @@ class Gazetteer:
             return
         if override or form not in self._forms:
             self._forms[form] = hit
+        self.first_words.add(form.split()[0].split("-")[0])
         self.max_words = max(self.max_words, len(form.replace("-", " - ").split()) + 2)
 
     def add(self, entry: GazEntry, forms: Iterable[tuple[str, str]] = (), override: bool = False) -> GazEntry:
