@@ -331,6 +331,9 @@ def test_unknown_iri_is_404_with_suggestions(client: httpx.Client) -> None:
     text = client.get("/id/person/penny-wang")
     assert text.status_code == 404 and f"Did you mean {WONG}?" in text.text
     assert client.get("/no/such/page", headers={"accept": "text/html"}).status_code == 404
+    for bad in ("/id/a%3Eb", "/id/a%20b", '/id/a%22b%7D', "/graph/a%3Eb", "/graph/x%20y"):  # not IRIs
+        resp = client.get(bad, headers={"accept": "text/html"})
+        assert resp.status_code == 404 and "is not in this dataset" in resp.text
 
 
 def test_graph_endpoint_returns_only_that_article(client: httpx.Client) -> None:

@@ -193,7 +193,10 @@ def labels_for(store: ox.Store, iris: set[str]) -> dict[str, str]:
 
 
 def describe_entity(store: ox.Store, iri: str, *, max_links: int = 500) -> EntityView | None:
-    """The entity page for ``iri``, or ``None`` when the store says nothing about it."""
+    """The entity page for ``iri``, or ``None`` when the store says nothing about it (or ``iri``
+    is not a valid IRI)."""
+    if not valid_iri(iri):
+        return None
     ref = iri_ref(iri)
     out_rows = _select(store, f"SELECT ?p ?o ?g {{ GRAPH ?g {{ {ref} ?p ?o }} }} ORDER BY ?p ?o ?g")
     in_rows = _select(store, f"SELECT ?s ?p ?g {{ GRAPH ?g {{ ?s ?p {ref} }} }} ORDER BY ?p ?s ?g "
@@ -295,5 +298,16 @@ def suggestions(store: ox.Store, iri: str, base: str, limit: int = 8) -> list[tu
     return [(r["s"].value, r["l"].value) for r in rows]
 
 
+def valid_iri(iri: str) -> bool:
+    """True when ``iri`` can be a NamedNode and be pasted into a query."""
+    if _UNSAFE_IRI.search(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def graph_exists(store: ox.Store, graph: str) -> bool:
-    return store.contains_named_graph(ox.NamedNode(graph))
+    return valid_iri(graph) and store.contains_named_graph(ox.NamedNode(graph))
