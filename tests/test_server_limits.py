@@ -46,6 +46,18 @@ def test_runaway_query_is_stopped_with_503_and_others_are_served(tmp_path: Path)
             assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "123"
 
 
+def test_memory_hungry_query_is_stopped_with_503(tmp_path: Path) -> None:
+    published, root = make_published(tmp_path / "pub"), make_root(tmp_path / "root")
+    sort_all = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?l ?a"  # sorts 229M rows
+    with serve(published, root, timeout=60.0, workers=1, worker_memory_mb=150) as live, \
+            httpx.Client(base_url=live.url, timeout=120) as c:
+        resp = c.get("/sparql", params={"query": sort_all})
+        assert resp.status_code == 503 and "150 MB memory budget" in resp.text
+        assert live.state.pool.killed == 1
+        after = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})  # served by the replacement worker
+        assert after.status_code == 200 and after.json()["boolean"] is True
+
+
 def _serve_cli(published: Path, root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "serve", "--no-build", "--root", str(root),

@@ -34,6 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-service", action="store_true",
                    help="let queries use SERVICE (makes the server fetch from other hosts)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query answers")
+    p.add_argument("--worker-memory-mb", type=int, default=2048,
+                   help="memory a query may use beyond the loaded store (0 = no cap); over it: 503")
     p.add_argument("--no-build", action="store_true", help="never build; serve what is published")
     p.add_argument("--base", default=None, help="IRI base of the dataset (default: DIPLOKG_BASE or standard)")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         published=published, root=root, base=args.base or default_base(), timeout=args.timeout,
         max_rows=args.max_rows, workers=args.workers, max_query_bytes=args.max_query_bytes,
         max_body_bytes=args.max_body_bytes, allow_service=args.allow_service,
-        cache_bytes=0 if args.no_cache else 64 * 1024 * 1024,
+        cache_bytes=0 if args.no_cache else 64 * 1024 * 1024, worker_memory_mb=args.worker_memory_mb,
     )
     app = create_app(config)  # loads the dataset now: DatasetError -> clear message, exit 1
     state = app.state  # type: ignore[attr-defined]

@@ -87,6 +87,8 @@ class ServerConfig:
         max_body_bytes: largest accepted POST body.
         allow_service: let queries use ``SERVICE`` (outbound HTTP). Off: no SSRF.
         cache_bytes: response cache size (0 = off).
+        cache_entry_bytes: largest answer kept in the cache.
+        worker_memory_mb: memory a query may use in its worker beyond the loaded store (0 = no cap).
     """
 
     published: Path
@@ -100,6 +102,7 @@ class ServerConfig:
     allow_service: bool = False
     cache_bytes: int = 64 * 1024 * 1024
     cache_entry_bytes: int = 512 * 1024
+    worker_memory_mb: int = 2048
 
 
 @dataclass
@@ -731,7 +734,8 @@ def create_app(config: ServerConfig, state: State | None = None) -> Callable[...
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         st.pool = WorkerPool(st.dataset, size=config.workers, timeout=config.timeout,
-                             max_rows=config.max_rows, allow_service=config.allow_service)
+                             max_rows=config.max_rows, allow_service=config.allow_service,
+                             memory_mb=config.worker_memory_mb)
         await st.pool.start()
         # everything loaded so far lives as long as the server: keep it out of the cyclic GC's
         # scans (shorter pauses, better tail latency)

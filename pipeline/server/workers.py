@@ -117,7 +117,12 @@ def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_servic
         return Answer(403, "text/plain", str(exc.message).encode(), {})
     except QueryError as exc:
         return Answer(400, "text/plain", str(exc.message).encode(), {})
-    body = serialize_outcome(out, chosen["type"])
+    except MemoryError:
+        return Answer(503, "text/plain", b"the query needed more memory than this server allows per query", {})
+    try:
+        body = serialize_outcome(out, chosen["type"])
+    except MemoryError:
+        return Answer(503, "text/plain", b"the result needed more memory than this server allows per query", {})
     meta = {"kind": out.kind, "size": out.size, "truncated": out.truncated, "max_rows": out.max_rows,
             "elapsed": round(out.elapsed, 6)}
     return Answer(200, chosen["type"], body, meta)
@@ -130,6 +135,7 @@ def worker_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", required=True)
     parser.add_argument("--max-rows", type=int, required=True)
     parser.add_argument("--allow-service", action="store_true")
+    parser.add_argument("--memory-mb", type=int, default=0)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers stop
     sock = socket.socket(fileno=args.fd)
@@ -141,6 +147,15 @@ def worker_main(argv: list[str] | None = None) -> int:
     except DatasetError as exc:
         _send(sock, {"ready": False, "error": str(exc)})
         return 1
+    if args.memory_mb > 0:
+        # address-space cap = what the loaded store uses now + the per-query budget: a query that
+        # needs more fails to allocate, the worker dies, and the server answers 503 and replaces it
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as fh:
+            vm_kb = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:"))
+        cap = (vm_kb + args.memory_mb * 1024) * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     _send(sock, {"ready": True, "pid": os.getpid(), "quads": len(store)})
     while True:
         try:
@@ -241,15 +256,18 @@ class WorkerPool:
             killing the worker ``grace`` seconds later).
         max_rows: result-size cap.
         allow_service: let queries use ``SERVICE``.
+        memory_mb: per-worker memory budget for queries (address-space limit above the loaded
+            store; 0 = none). A query that needs more kills its worker: 503, worker replaced.
     """
 
     def __init__(self, dataset: Path, *, size: int, timeout: float, max_rows: int,
-                 allow_service: bool = False, grace: float = 1.0) -> None:
+                 allow_service: bool = False, grace: float = 1.0, memory_mb: int = 0) -> None:
         self.dataset = dataset
         self.size = max(1, size)
         self.timeout = timeout
         self.max_rows = max_rows
         self.allow_service = allow_service
+        self.memory_mb = memory_mb
         self.grace = grace
         self.killed = 0
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -259,10 +277,11 @@ class WorkerPool:
     async def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
         cmd = [sys.executable, "-m", "pipeline.server.workers", "--fd", str(child.fileno()),
-               "--dataset", str(self.dataset), "--max-rows", str(self.max_rows)]
+               "--dataset", str(self.dataset), "--max-rows", str(self.max_rows), "--memory-mb", str(self.memory_mb)]
         if self.allow_service:
             cmd.append("--allow-service")
-        proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+        env = {**os.environ, "RUST_BACKTRACE": "0"}
+        proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
         child.close()
         _, proto = await asyncio.get_running_loop().create_connection(_FrameReader, sock=parent)
         worker = _Worker(proc, proto)
@@ -326,7 +345,10 @@ class WorkerPool:
                 raise QueryUnavailable(
                     f"query stopped after {timeout:g} s (the per-query time limit): its worker process "
                     "was killed") from exc
-            raise QueryUnavailable("the query worker crashed while running this query") from exc
+            raise QueryUnavailable(
+                "the query worker died while running this query (most likely it needed more than the "
+                f"{self.memory_mb} MB memory budget per query); it has been replaced" if self.memory_mb else
+                "the query worker crashed while running this query; it has been replaced") from exc
         except asyncio.CancelledError:
             # client went away mid-query: the worker still owes us a frame; drop it to stay in sync
             self._all.discard(worker)
