@@ -21,7 +21,7 @@ Example:  diplokg serve --port 8000 --timeout 5"""
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_root(p)
     p.add_argument("--published", type=Path, default=None,
-                   help="published dataset folder or file (default: ROOT/data/published)")
+                   help="published dataset folder or file; none given: ROOT/data/published")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     p.add_argument("--port", type=int, default=8000, help="TCP port")
     p.add_argument("--timeout", type=float, default=10.0, help="per-query time limit, seconds (503 after)")
@@ -37,7 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--worker-memory-mb", type=int, default=2048,
                    help="memory a query may use beyond the loaded store (0 = no cap); over it: 503")
     p.add_argument("--no-build", action="store_true", help="never build; serve what is published")
-    p.add_argument("--base", default=None, help="IRI base of the dataset (default: DIPLOKG_BASE or standard)")
+    p.add_argument("--base", default=None, help="IRI base of the dataset; none given: $DIPLOKG_BASE or the standard base")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
                    help="server log level (info logs every request)")
 
