@@ -186,3 +186,13 @@ def test_plover_jsonl_codes_events_outside_the_ontology():
     assert [a["code"] for a in row["actor"]] == ["PSE"] and [a["code"] for a in row["recipient"]] == ["ISR"]
     assert text[row["sentence"]["start"]:row["sentence"]["end"]] == row["sentence"]["text"]
     assert r.facts.events == ()  # the ontology has no class for the use of force
+
+
+@pytest.mark.parametrize("txt", sorted(ARTICLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_extracted_facts_map_and_validate(txt):
+    """What `diplokg build` publishes for an article without curated facts passes the SHACL shapes."""
+    from pipeline.build import ArticleInput, process_article
+    r = process_article(ArticleInput(txt.stem, txt, None), ROOT, "https://w3id.org/diplokg/")
+    assert r.origin == "extracted"
+    assert r.ok, r.error or r.report_text
+    assert r.triples > 50

@@ -115,7 +115,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     pages = {
         "/news/pact-talks": (200, "text/html; charset=utf-8",
                              "<html><head><title>Pact talks</title></head><body><article>"
-                             "<p>Australian Foreign Minister Penny Wong criticised the pact on Monday.</p>"
+                             "<p>Australian Foreign Minister Penny Wong criticised China on Monday.</p>"
                              "</article></body></html>"),
         "/image.png": (200, "image/png", "\x89PNG"),
     }
@@ -149,12 +149,13 @@ def test_ingest_url_writes_text_and_metadata_stub(tmp_path, capsys, web):
                           "--published", "2024-07-29")
     assert code == 0, err
     txt = tmp_path / "data" / "articles" / "pact-talks.txt"
-    assert txt.read_text("utf-8") == "Australian Foreign Minister Penny Wong criticised the pact on Monday.\n"
+    assert txt.read_text("utf-8") == "Australian Foreign Minister Penny Wong criticised China on Monday.\n"
     from pipeline.build import ArticleInput, load_article_facts
     facts = load_article_facts(ArticleInput("pact-talks", txt, txt.with_suffix(".yaml")))
     assert facts.origin == "extracted" and facts.article.title == "Pact talks"
     [ev] = facts.events
-    assert (ev.type, ev.actors, ev.date.value if ev.date else None) == ("Criticism", ("penny-wong",), "2024-07-29")
+    assert (ev.type, ev.actors, ev.targets, ev.date.value if ev.date else None) == (
+        "Criticism", ("penny-wong",), ("china",), "2024-07-29")
     # a second ingest of the same article does not overwrite it
     code, _, err = _cli(capsys, "ingest", "--root", str(tmp_path), f"{web}/news/pact-talks")
     assert code == 2 and "already exists" in err

@@ -151,6 +151,8 @@ def to_facts(article: Article, x: Extraction) -> Facts:
         if ev.model_type in ("Meeting", "Negotiation"):
             participants = tuple(dict.fromkeys(actors + targets))
             actors, targets = (), ()
+        if not _conformant(ev, actors, targets, participants, agreement_ids, claim_ids, x):
+            continue
         cameo = ev.code if ev.code != CLASS_CAMEO[ev.model_type] else None
         events.append(Event(
             ev.id, ev.model_type, _span(text, *ev.evidence), actors, targets, participants,
@@ -179,6 +181,27 @@ def to_facts(article: Article, x: Extraction) -> Facts:
         entities.append(Entity(e.id, e.type, e.name, aliases, country, None, link))  # type: ignore[arg-type]
     return Facts(article, tuple(entities), tuple(holdings), tuple(events), tuple(statements), tuple(claims),
                  tuple(agreements), "extracted", None)
+
+
+def _conformant(ev: CodedEvent, actors: tuple[str, ...], targets: tuple[str, ...], participants: tuple[str, ...],
+                agreement_ids: set[str], claim_ids: set[str], x: Extraction) -> bool:
+    """Whether an event says enough to be published (the SHACL shapes' minimum): an event the text
+    does not fill in that far stays a coded event only (PLOVER output), never a half fact."""
+    t = ev.model_type
+    if not actors and not participants:
+        return False
+    if t in ("Visit", "HostVisit") and not actors:
+        return False
+    if t in ("Meeting", "Negotiation") and len(participants) < 2 and not any(
+            x.entities[p].type in ("InternationalOrganization", "Group") for p in participants if p in x.entities):
+        return False
+    if t == "Criticism" and not targets and ev.agreement not in agreement_ids:
+        return False
+    if t in ("Denial", "Accusation") and ev.claim not in claim_ids:
+        return False
+    if t == "AgreementSigning" and ev.agreement not in agreement_ids:
+        return False
+    return True
 
 
 def _used_alone(text: str, alias: str, name: str) -> bool:

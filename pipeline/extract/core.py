@@ -1303,6 +1303,15 @@ class _Extractor(_Run):
                 if g is not None:
                     parties = [a for a in g.actors]
             existing = self._agreement_ref(head, m.group(), parties)
+            head_start = m.end() - len(head_m.group()) if head_m else m.start()
+            signer = next((ev for ev in evs if ev.code == "057" and 0 <= head_start - ev.trigger[1] <= 30
+                           and ev.agreement is None), None)
+            if existing is None and not parties and signer is not None:
+                # "Australia and Nauru signed a treaty": the signatories' states are its parties
+                for a in signer.actors:
+                    st = a if a.type == "State" else self.entities.get(a.country or "")
+                    if st is not None and st.type == "State" and st not in parties:
+                        parties.append(st)
             if existing is None and not parties:
                 continue
             if existing is None:
@@ -1398,7 +1407,19 @@ class _Extractor(_Run):
                         existing.alleged_by.append(x)
                 existing.words |= words
                 ev.claim = existing.id
-            elif ev.model_type == "Denial" and self.claims:
+            elif ev.model_type == "Denial":
+                # "deny these allegations" denies the latest claim; "denied targeting civilians" states its own
+                lo, hi = _clause_bounds(text, s0, s1, ev.trigger[0])
+                verb_end = ev.trigger[0] + len(text[ev.trigger[0]:ev.trigger[1]].split()[0])
+                a, b = _trim(text, verb_end, _clause_end(text, ev.trigger[1], hi))
+                anaphoric = re.search(r"\b(?:them|it|this|that|these|those|allegations?|accusations?|claims?|"
+                                      r"charges?|reports?)\b", text[a:b])
+                if not self.claims or not anaphoric:
+                    if b - a < 3:
+                        continue
+                    self.claims.append(ClaimDraft(f"claim-{len(self.claims) + 1}", (a, b), _trim(text, min(
+                        [ev.trigger[0]] + [x for x, _ in ev.actor_spans]), b), list(ev.targets), [],
+                        words=_content_words(text[a:b])))
                 c = self.claims[-1]
                 for x in ev.actors:
                     if x not in c.denied_by:
