@@ -115,7 +115,7 @@ PRONOUNS_SG = {"he", "she", "his", "her", "him"}
 PRONOUNS_PL = {"they", "their", "them"}
 POSS_PRON = {"its", "their", "his", "her"}
 ALLY_NOUNS = {"allies", "partners", "neighbours", "neighbors", "friends", "backers"}
-PAIR_RX = re.compile(r"^(?:both|the\s+two)\s+(nations|countries|states|sides|governments|leaders|ministers|"
+PAIR_RX = re.compile(r"^(?:both|the\s+two|the\s+three|the\s+four|the\s+five)\s+(nations|countries|states|sides|governments|leaders|ministers|"
                      r"men|women|neighbours|neighbors|allies|parties)$", re.IGNORECASE)
 NEGATIVE_CHAR = {"destabilising", "destabilizing", "dangerous", "provocative", "threat", "escalatory",
                  "unacceptable", "irresponsible", "reckless", "illegitimate", "counterproductive",
@@ -358,7 +358,7 @@ class _Run:
                 break
         return list(reversed(out))
 
-    def pair_members(self, noun: str, current: list[Mention]) -> list[GazEntry]:
+    def pair_members(self, noun: str, current: list[Mention], want: int = 2) -> list[GazEntry]:
         """Antecedents of "both nations" / "the two leaders": two actors of this sentence, else of the discourse."""
         persons = noun in ("leaders", "ministers", "men", "women")
         here: list[GazEntry] = []
@@ -367,15 +367,15 @@ class _Run:
                 x = a if persons else (a if a.type == "State" else self.entities.get(a.country or ""))
                 if x is not None and (x.type == "Person" if persons else x.type == "State") and x not in here:
                     here.append(x)
-        if len(here) >= 2:
-            return here[-2:]
+        if len(here) >= want:
+            return here[-want:]
         snap = self.snapshot
         out: list[GazEntry] = []
         for e in reversed(snap):
             x = e if persons else (e if e.type == "State" else self.entities.get(e.country or ""))
             if x is not None and (x.type == "Person" if persons else x.type == "State") and x not in out:
                 out.append(x)
-            if len(out) == 2:
+            if len(out) == want:
                 break
         return list(reversed(out))
 
@@ -606,8 +606,9 @@ class _Run:
                 for j in (i + 2, i + 3):
                     if j <= n and PAIR_RX.match(" ".join(x.text for x in toks[i:j])):
                         noun = toks[j - 1].lower
-                        members = self.pair_members(noun, out)
-                        if len(members) == 2:
+                        want = {"three": 3, "four": 4, "five": 5}.get(toks[i + 1].lower, 2)
+                        members = self.pair_members(noun, out, want)
+                        if len(members) == want:
                             out.append(Mention(t.start, toks[j - 1].end, members[0], "pronoun", i, j,
                                                members=tuple(members)))
                         i = j - 1
