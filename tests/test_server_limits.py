@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -85,6 +86,18 @@ def test_corrupt_dataset_is_a_clear_error(tmp_path: Path) -> None:
     (pub / "dataset.trig").write_text("# nothing here\n")
     proc = _serve_cli(pub, tmp_path)
     assert proc.returncode == 1 and "the dataset is empty" in proc.stderr
+
+
+def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
+    published = make_published(tmp_path / "pub")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "serve", "--no-build", "--published",
+                               str(published), "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_needs_build_when_missing_or_stale(tmp_path: Path) -> None:

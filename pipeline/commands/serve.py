@@ -83,6 +83,24 @@ def ensure_built(root: Path, published: Path, quiet: bool = False) -> None:
     print(result.summary(), file=sys.stderr)
 
 
+def _check_bind(host: str, port: int) -> None:
+    """Fail early, with a clear message, when the address cannot be listened on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"--host {host}: cannot resolve it ({exc.strerror})") from exc
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}; "
+                             "choose another --port or stop the program using it") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -95,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port}: expected 1..65535")
     if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
         raise UsageError("--timeout, --max-rows and --workers must be positive")
+    _check_bind(args.host, args.port)
     if not args.no_build:
         ensure_built(root, published)
     config = ServerConfig(
