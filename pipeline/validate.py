@@ -26,6 +26,8 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
+from pipeline.iris import DEFAULT_BASE
+
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -165,21 +167,30 @@ def _nt_string(text: str) -> str:
     return '"%s"' % text.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
 
 
-def _load_dir(d: Path) -> Graph:
+def _load_dir(d: Path, base: str = DEFAULT_BASE) -> Graph:
+    """Every Turtle file in ``d``, with the default IRI base rewritten to ``base``.
+
+    The shapes and the ontology are written under the default base; a build with another base
+    (``--base``) must validate against the same shapes under its own base, SPARQL text included.
+    """
     g = Graph()
     for f in sorted(d.glob("*.ttl")):
-        g.parse(f, format="turtle")
+        text = f.read_text("utf-8")
+        if base != DEFAULT_BASE:
+            text = text.replace(DEFAULT_BASE, base)
+        g.parse(data=text, format="turtle", publicID=f.as_uri())
     return g
 
 
 @lru_cache(maxsize=4)
-def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
-    return _load_dir(shapes_dir)
+def shapes_graph(shapes_dir: Path = SHAPES_DIR, base: str = DEFAULT_BASE) -> Graph:
+    return _load_dir(shapes_dir, base)
 
 
 @lru_cache(maxsize=4)
-def _ontology_parts(ontology_dir: Path = ONTOLOGY_DIR) -> tuple[Graph, dict[URIRef, tuple]]:
-    full = _load_dir(ontology_dir)
+def _ontology_parts(ontology_dir: Path = ONTOLOGY_DIR,
+                    base: str = DEFAULT_BASE) -> tuple[Graph, dict[URIRef, tuple]]:
+    full = _load_dir(ontology_dir, base)
     hierarchy = Graph()
     for p in (RDFS.subClassOf, RDFS.subPropertyOf):
         for t in full.triples((None, p, None)):
@@ -192,7 +203,8 @@ def _ontology_parts(ontology_dir: Path = ONTOLOGY_DIR) -> tuple[Graph, dict[URIR
     return hierarchy, concepts
 
 
-def ontology_graph(data: Graph | None = None, ontology_dir: Path = ONTOLOGY_DIR) -> Graph:
+def ontology_graph(data: Graph | None = None, ontology_dir: Path = ONTOLOGY_DIR,
+                   base: str = DEFAULT_BASE) -> Graph:
     """What SHACL needs of the ontology to validate ``data``.
 
     That is the class/property hierarchy (for ``sh:targetClass`` on subclasses) plus the
@@ -200,7 +212,7 @@ def ontology_graph(data: Graph | None = None, ontology_dir: Path = ONTOLOGY_DIR)
     that ``data`` uses. Mixing the whole ontology into every data graph costs seconds per
     article, and its ``owl:imports`` would make pyshacl try the network.
     """
-    hierarchy, concepts = _ontology_parts(ontology_dir)
+    hierarchy, concepts = _ontology_parts(ontology_dir, base)
     g = Graph()
     for t in hierarchy:
         g.add(t)
@@ -274,35 +286,35 @@ def _turbo_compiled(shapes: Graph):  # -> pyshacl_turbo.CompiledShapes
 
 def validate_article(data: Graph, label: str, shapes_dir: Path = SHAPES_DIR,
                      ontology_dir: Path = ONTOLOGY_DIR, engine: str = "pyshacl",
-                     data_nt: str | None = None) -> Report:
+                     data_nt: str | None = None, base: str = DEFAULT_BASE) -> Report:
     """``validate(data, label, shapes_graph(shapes_dir), ontology_graph(data, ontology_dir), engine)``.
 
     The build's entry point: with the turbo engine and ``data_nt`` (``data`` as N-Triples, which
     the build has anyway) no rdflib graph is built or serialized for validation.
     """
-    shapes = shapes_graph(shapes_dir)
+    shapes = shapes_graph(shapes_dir, base)
     if engine == "turbo":
         nt = (data_nt if data_nt is not None else data.serialize(format="nt")) + \
-            _ontology_nt(data, ontology_dir)
+            _ontology_nt(data, ontology_dir, base)
         return _validate_turbo_nt(nt, label, shapes)
-    return validate(data, label, shapes, ontology_graph(data, ontology_dir), engine)
+    return validate(data, label, shapes, ontology_graph(data, ontology_dir, base), engine)
 
 
 @lru_cache(maxsize=4)
-def _hierarchy_nt(ontology_dir: Path) -> str:
-    return _ontology_parts(ontology_dir)[0].serialize(format="nt")
+def _hierarchy_nt(ontology_dir: Path, base: str) -> str:
+    return _ontology_parts(ontology_dir, base)[0].serialize(format="nt")
 
 
 @lru_cache(maxsize=4)
-def _concepts_nt(ontology_dir: Path) -> dict[URIRef, str]:
+def _concepts_nt(ontology_dir: Path, base: str) -> dict[URIRef, str]:
     return {c: "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in ts)
-            for c, ts in _ontology_parts(ontology_dir)[1].items()}
+            for c, ts in _ontology_parts(ontology_dir, base)[1].items()}
 
 
-def _ontology_nt(data: Graph, ontology_dir: Path) -> str:
+def _ontology_nt(data: Graph, ontology_dir: Path, base: str = DEFAULT_BASE) -> str:
     """:func:`ontology_graph` as N-Triples."""
-    concepts = _concepts_nt(ontology_dir)
-    return _hierarchy_nt(ontology_dir) + "".join(concepts.get(o, "") for o in set(data.objects()))  # type: ignore[call-overload]
+    concepts = _concepts_nt(ontology_dir, base)
+    return _hierarchy_nt(ontology_dir, base) + "".join(concepts.get(o, "") for o in set(data.objects()))  # type: ignore[call-overload]
 
 
 def _validate_turbo(data: Graph, label: str, shapes: Graph, ontology: Graph) -> Report:

@@ -49,3 +49,20 @@ def test_report_graph_is_deterministic_and_readable() -> None:
     text = r1.text()
     assert text.startswith("x: ") and "violation(s)" in text
     assert all(line.strip().startswith(("Violation:", "Warning:", "Info:")) for line in text.splitlines()[1:])
+
+
+def test_non_default_base_is_validated_too() -> None:
+    """With --base, shapes and ontology are rewritten to the same base: the graph conforms, and a
+    broken graph under that base is caught (not silently skipped for want of targets)."""
+    from pipeline.facts import load_facts
+    from pipeline.iris import Minter
+    from pipeline.validate import validate_article
+    from tests.conftest import ROOT
+    base = "https://example.org/kg/"
+    g = to_graph(load_facts(ARTICLES / f"{SEED_ID}.yaml"), Minter(base))
+    ok = validate_article(g, SEED_ID, ROOT / "shapes", ROOT / "ontology", base=base)
+    assert ok.conforms and ok.results, ok.text()  # warnings prove the shapes found their targets
+    g.remove((None, OA.start, None))
+    bad = validate_article(g, SEED_ID, ROOT / "shapes", ROOT / "ontology", base=base)
+    assert not bad.conforms
+    assert all(r.focus.startswith(base) for r in bad.violations)
