@@ -84,7 +84,10 @@ class _Mapper:
         self.m = m
         self.t = _Terms(m)
         self.aid = facts.article.id
-        self.g = Graph(identifier=URIRef(m.graph(self.aid)))
+        self.g = Graph(identifier=URIRef(m.graph(self.aid)), bind_namespaces="core")
+        from pipeline.publish import prefixes  # the published files' prefixes, for readable Turtle
+        for prefix, ns in prefixes(m).items():
+            self.g.bind(prefix, ns, replace=True)
         self.article = URIRef(m.article(self.aid))
         self.kinds: dict[str, str] = {e.id: ENTITY_KINDS[e.type] for e in facts.entities}
         self.kinds.update({a.id: "agreement" for a in facts.agreements})
