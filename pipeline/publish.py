@@ -62,7 +62,7 @@ def prefixes(m: Minter) -> dict[str, str]:
         "person": m.base + "id/person/",
         "state": m.base + "id/state/",
         "place": m.base + "id/place/",
-        "org": m.base + "id/organization/",
+        "organization": m.base + "id/organization/",
         "event": m.base + "id/event/",
         "statement": m.base + "id/statement/",
         "claim": m.base + "id/claim/",
