@@ -159,6 +159,30 @@ def uses_from(query: str) -> bool:
     return bool(_FROM.search(_code_only(query)))
 
 
+def dataset_clause_graphs(query: str, base_iri: str | None = None) -> list[str]:
+    """IRIs named by the query's ``FROM`` / ``FROM NAMED`` clauses, prefixes and base resolved.
+
+    Parsed with rdflib (only called for queries that contain ``FROM``); a query rdflib cannot
+    parse gives ``[]`` and is left to pyoxigraph.
+
+    >>> dataset_clause_graphs('PREFIX g: <http://e/> SELECT * FROM g:a FROM NAMED <b> { ?s ?p ?o }', 'http://e/q')
+    ['http://e/a', 'http://e/b']
+    """
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        algebra = translateQuery(parseQuery(query), base=base_iri).algebra
+    except Exception:  # noqa: BLE001 - any rdflib failure: let pyoxigraph judge the query
+        return []
+    out = []
+    for clause in algebra.get("datasetClause") or []:
+        for key in ("default", "named"):
+            if key in clause:
+                out.append(str(clause[key]))
+    return out
+
+
 def looks_like_update(query: str) -> bool:
     """True when the text starts like a SPARQL Update (``INSERT``, ``DELETE``, ``CLEAR``...)."""
     code = re.sub(r"<[^>]*>", "<>", _code_only(query))
@@ -212,6 +236,7 @@ def run_query(
     timeout: float | None = None,
     max_rows: int | None = None,
     allow_service: bool = False,
+    allow_unknown_graphs: bool = False,
     base_iri: str | None = None,
     on_kind: Callable[[str], object] | None = None,
 ) -> QueryOutcome:
@@ -230,6 +255,9 @@ def run_query(
         timeout: seconds; checked between result rows (see the module docstring).
         max_rows: keep at most this many rows/triples, and set ``truncated``.
         allow_service: permit ``SERVICE`` (outbound HTTP from pyoxigraph); off by default.
+        allow_unknown_graphs: let ``FROM``/``FROM NAMED`` name graphs that are not in the store
+            (they read as empty; pyoxigraph never fetches them). Off: such a query is refused, so
+            that nobody mistakes this endpoint for one that loads graphs from the web.
         base_iri: base for relative IRIs in the query.
         on_kind: called with ``"select"``, ``"ask"`` or ``"graph"`` once the query is parsed and
             before results are consumed (the server negotiates the response format there; an
@@ -240,12 +268,15 @@ def run_query(
 
     Raises:
         QueryError: syntax or evaluation error (message trimmed to something readable).
-        QueryRefused: ``SERVICE`` without ``allow_service``, or an update.
+        QueryRefused: ``SERVICE`` without ``allow_service``, ``FROM <unknown graph>`` without
+            ``allow_unknown_graphs``, or an update.
         QueryTimeout: the deadline passed.
 
     >>> s = ox.Store(); s.add(ox.Quad(ox.NamedNode('http://e/s'), ox.NamedNode('http://e/p'),
     ...     ox.Literal('x'), ox.NamedNode('http://e/g')))
-    >>> run_query(s, 'SELECT ?o { ?s ?p ?o }').rows
+    >>> run_query(s, 'SELECT ?o { ?s ?p ?o }').rows  # a bare Store: its default graph is empty
+    []
+    >>> run_query(s, 'SELECT ?o { ?s ?p ?o }', default_graphs=['http://e/g']).rows
     [(<Literal value=x datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)]
     """
     start = time.monotonic()
@@ -255,6 +286,13 @@ def run_query(
             "SERVICE (federated query) is disabled on this endpoint: it would make the server fetch "
             "from other hosts. Start the server with --allow-service to permit it."
         )
+    if not allow_unknown_graphs and uses_from(text):
+        unknown = [g for g in dataset_clause_graphs(text, base_iri)
+                   if not store.contains_named_graph(ox.NamedNode(g))]
+        if unknown:
+            raise QueryRefused(
+                f"FROM <{unknown[0]}> names no graph of this dataset, and this endpoint never fetches "
+                "graphs from the web. The graphs it has: SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
     kwargs: dict[str, object] = {}
     if base_iri:
         kwargs["base_iri"] = base_iri

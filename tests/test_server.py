@@ -250,11 +250,14 @@ def test_service_is_refused_and_nothing_is_contacted(client: httpx.Client) -> No
     assert sparql(client, '# hi\nSELECT * { ?s ?p "SERVICE" . service <http://x/> { ?a ?b ?c } }').status_code == 403
 
 
-def test_from_unknown_graph_is_not_fetched(client: httpx.Client) -> None:
+def test_from_unknown_graph_is_refused_and_known_graphs_work(client: httpx.Client) -> None:
     q = "SELECT (COUNT(*) AS ?n) FROM <http://127.0.0.1:9/remote.ttl> WHERE { ?s ?p ?o }"
     resp = sparql(client, q)
-    assert resp.status_code == 200
-    assert resp.json()["results"]["bindings"][0]["n"]["value"] == "0"  # a local, empty graph
+    assert resp.status_code == 403
+    assert "FROM <http://127.0.0.1:9/remote.ttl> names no graph of this dataset" in resp.text
+    assert "never fetches" in resp.text
+    named = f"PREFIX gr: <https://w3id.org/diplokg/graph/>\nASK FROM NAMED gr:sample-second-article {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert sparql(client, named).json()["boolean"] is True
 
 
 # --- limits ----------------------------------------------------------------------------------------

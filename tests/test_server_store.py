@@ -67,6 +67,35 @@ def test_refusals_and_errors(store: ox.Store) -> None:
     assert not looks_like_update("SELECT * { ?s <http://e/insert> ?o }")
 
 
+def test_from_never_fetches_even_when_unknown_graphs_are_allowed(store: ox.Store) -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(1.0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/remote.ttl"
+    contacted: list[bool] = []
+
+    def watch() -> None:
+        try:
+            listener.accept()[0].close()
+            contacted.append(True)
+        except OSError:
+            pass
+
+    t = threading.Thread(target=watch)
+    t.start()
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{url}> WHERE {{ ?s ?p ?o }}"
+    with pytest.raises(QueryRefused, match="names no graph of this dataset"):
+        run_query(store, q)
+    out = run_query(store, q, allow_unknown_graphs=True)
+    t.join()
+    listener.close()
+    assert out.rows[0][0].value == "0" and contacted == []  # an empty local graph; nothing fetched
+
+
 @pytest.mark.parametrize("media", sorted(RESULT_FORMATS))
 def test_select_serializations_parse_back(store: ox.Store, media: str) -> None:
     out = run_query(store, 'SELECT ?s ?l ?missing WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l '

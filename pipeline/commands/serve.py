@@ -33,6 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="largest accepted POST body")
     p.add_argument("--allow-service", action="store_true",
                    help="let queries use SERVICE (makes the server fetch from other hosts)")
+    p.add_argument("--allow-unknown-graphs", action="store_true",
+                   help="let FROM name graphs this dataset lacks (read as empty; never fetched)")
     p.add_argument("--no-cache", action="store_true", help="do not cache query answers")
     p.add_argument("--worker-memory-mb", type=int, default=2048,
                    help="memory a query may use beyond the loaded store (0 = no cap); over it: 503")
@@ -121,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         max_rows=args.max_rows, workers=args.workers, max_query_bytes=args.max_query_bytes,
         max_body_bytes=args.max_body_bytes, allow_service=args.allow_service,
         cache_bytes=0 if args.no_cache else 64 * 1024 * 1024, worker_memory_mb=args.worker_memory_mb,
+        allow_unknown_graphs=args.allow_unknown_graphs,
     )
     app = create_app(config)  # loads the dataset now: DatasetError -> clear message, exit 1
     state = app.state  # type: ignore[attr-defined]

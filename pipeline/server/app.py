@@ -89,6 +89,7 @@ class ServerConfig:
         cache_bytes: response cache size (0 = off).
         cache_entry_bytes: largest answer kept in the cache.
         worker_memory_mb: memory a query may use in its worker beyond the loaded store (0 = no cap).
+        allow_unknown_graphs: let ``FROM`` in queries name graphs the store lacks (read as empty).
     """
 
     published: Path
@@ -103,6 +104,7 @@ class ServerConfig:
     cache_bytes: int = 64 * 1024 * 1024
     cache_entry_bytes: int = 512 * 1024
     worker_memory_mb: int = 2048
+    allow_unknown_graphs: bool = False
 
 
 @dataclass
@@ -735,7 +737,8 @@ def create_app(config: ServerConfig, state: State | None = None) -> Callable[...
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         st.pool = WorkerPool(st.dataset, size=config.workers, timeout=config.timeout,
                              max_rows=config.max_rows, allow_service=config.allow_service,
-                             memory_mb=config.worker_memory_mb)
+                             memory_mb=config.worker_memory_mb,
+                             allow_unknown_graphs=config.allow_unknown_graphs)
         await st.pool.start()
         # everything loaded so far lives as long as the server: keep it out of the cyclic GC's
         # scans (shorter pauses, better tail latency)

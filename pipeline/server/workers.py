@@ -71,7 +71,8 @@ class NotAcceptable(Exception):
     """No format fits the client's Accept header for this kind of result."""
 
 
-def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_service: bool) -> Answer:
+def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_service: bool,
+             allow_unknown_graphs: bool = False) -> Answer:
     """Run one protocol request against the store: evaluate, negotiate, serialize.
 
     Returns an :class:`Answer`; errors become 4xx/503 answers with a plain-text message.
@@ -106,6 +107,7 @@ def evaluate(store: Any, request: dict[str, Any], *, max_rows: int, allow_servic
             timeout=request.get("timeout"),
             max_rows=request.get("max_rows") or max_rows,
             allow_service=allow_service,
+            allow_unknown_graphs=allow_unknown_graphs,
             base_iri=request.get("base_iri"),
             on_kind=on_kind,
         )
@@ -136,6 +138,7 @@ def worker_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rows", type=int, required=True)
     parser.add_argument("--allow-service", action="store_true")
     parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--allow-unknown-graphs", action="store_true")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers stop
     sock = socket.socket(fileno=args.fd)
@@ -165,7 +168,8 @@ def worker_main(argv: list[str] | None = None) -> int:
                 _read_exact(sock, body_len)
         except (EOFError, ConnectionError):
             return 0
-        answer = evaluate(store, request, max_rows=args.max_rows, allow_service=args.allow_service)
+        answer = evaluate(store, request, max_rows=args.max_rows, allow_service=args.allow_service,
+                          allow_unknown_graphs=args.allow_unknown_graphs)
         _send(sock, {"status": answer.status, "media_type": answer.media_type, "meta": answer.meta},
               answer.body)
 
@@ -256,18 +260,21 @@ class WorkerPool:
             killing the worker ``grace`` seconds later).
         max_rows: result-size cap.
         allow_service: let queries use ``SERVICE``.
+        allow_unknown_graphs: let ``FROM`` name graphs that are not in the store (read as empty).
         memory_mb: per-worker memory budget for queries (address-space limit above the loaded
             store; 0 = none). A query that needs more kills its worker: 503, worker replaced.
     """
 
     def __init__(self, dataset: Path, *, size: int, timeout: float, max_rows: int,
-                 allow_service: bool = False, grace: float = 1.0, memory_mb: int = 0) -> None:
+                 allow_service: bool = False, grace: float = 1.0, memory_mb: int = 0,
+                 allow_unknown_graphs: bool = False) -> None:
         self.dataset = dataset
         self.size = max(1, size)
         self.timeout = timeout
         self.max_rows = max_rows
         self.allow_service = allow_service
         self.memory_mb = memory_mb
+        self.allow_unknown_graphs = allow_unknown_graphs
         self.grace = grace
         self.killed = 0
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -280,6 +287,8 @@ class WorkerPool:
                "--dataset", str(self.dataset), "--max-rows", str(self.max_rows), "--memory-mb", str(self.memory_mb)]
         if self.allow_service:
             cmd.append("--allow-service")
+        if self.allow_unknown_graphs:
+            cmd.append("--allow-unknown-graphs")
         env = {**os.environ, "RUST_BACKTRACE": "0"}
         proc = subprocess.Popen(cmd, pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
         child.close()
