@@ -207,6 +207,8 @@ def _conformant(ev: CodedEvent, actors: tuple[str, ...], targets: tuple[str, ...
 def _used_alone(text: str, alias: str, name: str) -> bool:
     """True when ``alias`` occurs in ``text`` other than inside the full ``name``."""
     import re
+    if alias not in text:  # the common case: no regex to compile or run
+        return False
     alone = len(re.findall(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text))
     inside = len(re.findall(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)) if alias in name else 0
     return alone > inside

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.extract import lexicon
 from pipeline.extract.dates import find_dates
@@ -111,6 +112,8 @@ SPEECH_VERBS = {
     "described", "called", "urged", "urges", "cautioned", "recalled", "pointed out", "confirmed", "vowed",
     "promised", "pledged", "underlined", "underscored", "maintained", "suggested", "predicted", "lamented",
 }
+#: The speech verbs as one regex alternation, longest first.
+_SPEECH_ALT = "|".join(sorted((re.escape(v) for v in SPEECH_VERBS), key=len, reverse=True))
 PRONOUNS_SG = {"he", "she", "his", "her", "him"}
 PRONOUNS_PL = {"they", "their", "them"}
 POSS_PRON = {"its", "their", "his", "her"}
@@ -820,11 +823,7 @@ class _Extractor(_Run):
     def run(self) -> Extraction:
         text = self.text
         sents = sentences(text, body_lines(text))
-        pats = lexicon.patterns()
-        first_words: dict[str, list[lexicon.Pattern]] = {}
-        for p in pats:
-            for w in _first_forms(p.source):
-                first_words.setdefault(w, []).append(p)
+        first_words = _trigger_index()
         for s0, s1 in sents:
             toks = tokenize(text, s0, s1)
             if not toks:
@@ -1432,7 +1431,7 @@ class _Extractor(_Run):
     def quotations(self, quotes: list[tuple[int, int]], groups: list[Group], s0: int, s1: int,
                    ms: list[Mention]) -> None:
         text = self.text
-        verbs = "|".join(sorted((re.escape(v) for v in SPEECH_VERBS), key=len, reverse=True))
+        verbs = _SPEECH_ALT
         for q0, q1 in quotes:
             inner0, inner1 = q0 + 1, q1 - 1
             while inner1 > inner0 and text[inner1 - 1] in ",;: ":
@@ -1602,6 +1601,16 @@ class _Extractor(_Run):
 
 _OPENER = re.compile(r"\s*(?:[A-Z][a-z]+ing\b|(?:After|Before|While|When|Since|Upon|On|In\s+addition\s+to|Ahead\s+of|"
                      r"During|Following|Amid|Despite|Besides)\b)")
+
+
+@lru_cache(maxsize=1)
+def _trigger_index() -> dict[str, list[lexicon.Pattern]]:
+    """First word form -> the lexicon patterns that can start with it (built once per process)."""
+    first_words: dict[str, list[lexicon.Pattern]] = {}
+    for p in lexicon.patterns():
+        for w in _first_forms(p.source):
+            first_words.setdefault(w, []).append(p)
+    return first_words
 
 
 def _first_forms(spec: str) -> set[str]:

@@ -12,7 +12,6 @@ indexes the original string, so evidence offsets stay exact.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 #: Lines that are never article text, whatever their length.
 _BOILERPLATE = re.compile(
@@ -179,21 +178,26 @@ def sentences(text: str, lines: list[tuple[int, int]] | None = None) -> list[tup
     return out
 
 
-@dataclass(frozen=True)
 class Token:
-    """A token with absolute offsets into the article text."""
+    """A token with absolute offsets into the article text (``lower`` and ``is_cap`` computed once)."""
 
-    start: int
-    end: int
-    text: str
+    __slots__ = ("start", "end", "text", "lower", "is_cap")
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.lower = text.lower()
+        self.is_cap = text[:1].isupper()
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
 
 
 _TOKEN_RE = re.compile(
@@ -216,8 +220,7 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         tok = m.group()
         s = m.start()
         # a possessive glued to a word: "Russia’s" -> "Russia" "’s"
-        pm = re.search(r"[’']s$", tok)
-        if pm and len(tok) > 2 and tok[:-2].isalpha():
+        if len(tok) > 2 and tok[-1] == "s" and tok[-2] in "’'" and tok[:-2].isalpha():
             out.append(Token(s, s + len(tok) - 2, tok[:-2]))
             out.append(Token(s + len(tok) - 2, s + len(tok), tok[-2:]))
             continue
