@@ -48,7 +48,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import DiplokgError, UsageError
 from pipeline.iris import Minter, minter as default_minter
-from pipeline.publish import GraphPart, atomic_write, publish
+from pipeline.publish import FILES, Conflict, GraphPart, atomic_write, prefixes, publish, trig_block
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_ROOT = PACKAGE_DIR.parent
@@ -96,10 +96,13 @@ class BuildResult:
     #: seconds of ``"publish"`` and of the whole per-article phase (``"articles"``).
     stage_seconds: dict[str, float] = field(default_factory=dict)
     processed_triples: int = 0  # triples of the articles processed (not reused) in this run
+    #: entities on which articles disagree (two names, two signing dates...): published, but
+    #: the build fails so that someone fixes the facts
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.quarantined
+        return not self.quarantined and not self.conflicts
 
     def summary(self) -> str:
         c = self.counts
@@ -120,6 +123,8 @@ class BuildResult:
         for r in self.quarantined:
             first = (r.error or r.report_text).strip().splitlines()
             lines.append(f"QUARANTINED {r.id}: {first[0] if first else 'failed'}")
+        for c in self.conflicts:
+            lines.append(f"CONFLICT between articles: {c.line()}")
         return "\n".join(lines)
 
 
@@ -297,16 +302,23 @@ def _cache_get(cache_dir: Path, key: str) -> ArticleResult | None:
         r = ArticleResult(**{**d, "cached": True, "key": key})
     except (OSError, ValueError, TypeError):
         return None
-    if r.ok and not (cache_dir / f"{key}.nq").exists():
+    if r.ok and not ((cache_dir / f"{key}.nq").exists() and (cache_dir / f"{key}.trig").exists()):
         return None
     return _light(r)
 
 
-def _cache_put(cache_dir: Path, key: str, r: ArticleResult) -> None:
-    """Store a result: the quads in ``<key>.nq``, the rest in ``<key>.json`` (written last: an
-    entry counts only when its JSON exists)."""
+@lru_cache(maxsize=4)
+def _prefixes(base: str) -> dict[str, str]:
+    return prefixes(Minter(base))
+
+
+def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str) -> None:
+    """Store a result: the quads in ``<key>.nq``, its TriG block in ``<key>.trig``, the rest in
+    ``<key>.json`` (written last: an entry counts only when its JSON exists)."""
     if r.ok:
-        atomic_write(cache_dir / f"{key}.nq", r.nquads.encode("utf-8"), sync=False)
+        nq = r.nquads.encode("utf-8")
+        atomic_write(cache_dir / f"{key}.nq", nq, sync=False)
+        atomic_write(cache_dir / f"{key}.trig", trig_block(nq, _prefixes(base)), sync=False)
     d = asdict(r)
     d.pop("nquads")
     d.pop("cached")
@@ -341,7 +353,7 @@ def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache
             os._exit(70)
     r = process_article(inp, root, base, engine)
     r = replace(r, key=key)
-    _cache_put(cache_dir, key, r)
+    _cache_put(cache_dir, key, r, base)
     if marker is not None:
         marker.write_text("", "utf-8")
     return _light(r)
@@ -480,6 +492,32 @@ def _run_dask(todo: list[tuple[ArticleInput, str]], address: str, args: tuple) -
         client.close()
 
 
+def _files_state(out: Path) -> dict[str, list[int]] | None:
+    try:
+        return {name: [(st := (out / name).stat()).st_size, st.st_mtime_ns] for name in FILES}
+    except OSError:
+        return None
+
+
+def _unchanged_publication(path: Path, manifest: dict, out: Path) -> dict | None:
+    """The record of the last publication into ``out`` if it published exactly these article
+    results (ids and cache keys) and its files are untouched since (sizes, modification times)."""
+    try:
+        last = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if {k: last.get(k) for k in manifest} != manifest or last.get("files") != _files_state(out):
+        return None
+    return last
+
+
+def _record_publication(path: Path, manifest: dict, out: Path, counts: dict[str, int],
+                        conflicts: list[Conflict]) -> None:
+    record = {**manifest, "counts": counts, "files": _files_state(out),
+              "conflicts": [[c.subject, c.predicate, list(c.values)] for c in conflicts]}
+    atomic_write(path, json.dumps(record).encode("utf-8"), sync=False)
+
+
 def build_dataset(
     root: Path = DEFAULT_ROOT,
     *,
@@ -563,9 +601,19 @@ def build_dataset(
         r = results[aid]
         (res.published if r.ok else res.quarantined).append(r)
     parts = [GraphPart(r.id, r.graph, triples=r.triples, nquads_path=cache_dir / f"{r.key}.nq",
-                       meta_path=cache_dir / f"{r.key}.json") for r in res.published]
+                       meta_path=cache_dir / f"{r.key}.json", trig_path=cache_dir / f"{r.key}.trig")
+             for r in res.published]
     t_pub = time.perf_counter()
-    res.counts = publish(parts, out, m, progress=publish_progress)
+    out_id = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:16]
+    manifest_path = cache_dir.parent / f"published-{out_id}.json"
+    manifest = {"out": str(Path(out).resolve()), "base": m.base, "parts": [[r.id, r.key] for r in res.published]}
+    last = _unchanged_publication(manifest_path, manifest, Path(out))
+    if last is None:
+        res.counts = publish(parts, out, m, progress=publish_progress, conflicts=res.conflicts)
+        _record_publication(manifest_path, manifest, Path(out), res.counts, res.conflicts)
+    else:  # the same article results as the files there, untouched since: nothing to write
+        res.counts = last["counts"]
+        res.conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
     stage["publish"] = time.perf_counter() - t_pub
     res.stage_seconds = stage
     for r in res.quarantined:

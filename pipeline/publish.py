@@ -21,9 +21,11 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from itertools import chain, islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -88,11 +90,17 @@ class GraphPart:
     report_nt: str = ""  # warnings, as N-Triples
     nquads_path: Path | None = None
     meta_path: Path | None = None
+    trig_path: Path | None = None  # the part's TriG block (see :func:`trig_block`), when cached
 
     def read_nquads(self) -> bytes:
         if self.nquads_path is not None:
             return self.nquads_path.read_bytes()
         return self.nquads.encode("utf-8")
+
+    def read_trig(self, pre: dict[str, str]) -> bytes:
+        if self.trig_path is not None:
+            return self.trig_path.read_bytes()
+        return trig_block(self.read_nquads(), pre)
 
     def read_report(self) -> bytes:
         if self.meta_path is not None:
@@ -172,6 +180,37 @@ def void_turtle(parts: Sequence[GraphPart], m: Minter, union_triples: int,
 RUN_LINES = 400_000
 
 
+def _split_prefix_head(data: bytes) -> tuple[list[bytes], bytes]:
+    """(leading ``@prefix`` lines, the rest) of a Turtle/TriG document."""
+    head: list[bytes] = []
+    pos = 0
+    while data.startswith(b"@prefix ", pos):
+        end = data.find(b"\n", pos)
+        if end < 0:
+            head.append(data[pos:])
+            return head, b""
+        head.append(data[pos:end])
+        pos = end + 1
+    return head, data[pos:]
+
+
+def trig_block(nquads: bytes, pre: dict[str, str]) -> bytes:
+    """One article graph as a TriG block: its TriG serialization without the prefix lines.
+
+    Oxigraph's TriG serializer writes each graph as a self-contained ``<g> { ... }`` block, so
+    the TriG of a dataset is its prefix lines followed by the blocks of its graphs in order
+    (checked byte for byte by tests/test_scale.py). Workers make the blocks; publishing is a copy.
+    """
+    data = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG,
+                        prefixes=pre) or b""
+    return _split_prefix_head(data)[1]
+
+
+#: Lines per sorted run of the external sort (a run of N-Triples lines is ~150 bytes a line).
+RUN_LINES = 400_000
+_CHUNK = 50_000
+
+
 class _ExternalSort:
     """Sort-and-dedup of byte lines with bounded memory: sorted runs on disk, merged lazily.
 
@@ -194,45 +233,68 @@ class _ExternalSort:
             return
         run = self.tmpdir / f"{self.name}.{len(self.runs)}.run"
         with open(run, "wb") as fh:
-            fh.write(b"".join(ln + b"\n" for ln in sorted(set(self.buf))))
+            fh.write(b"\n".join(sorted(set(self.buf))) + b"\n")
         self.runs.append(run)
         self.buf = []
 
-    def merged(self, stack: ExitStack) -> Iterator[bytes]:
-        """Every distinct line once, sorted (without the newline)."""
+    def merged_chunks(self, stack: ExitStack) -> Iterator[list[bytes]]:
+        """Every distinct line once, sorted (without the newline), in lists of up to 50k lines."""
         if not self.runs:
-            yield from sorted(set(self.buf))
+            lines = sorted(set(self.buf))
+            self.buf = []
+            for i in range(0, len(lines), _CHUNK):
+                yield lines[i:i + _CHUNK]
             return
         self._spill()
-        files = [stack.enter_context(open(r, "rb")) for r in self.runs]
+        merged = heapq.merge(*(stack.enter_context(open(r, "rb")) for r in self.runs))
         last = None
-        for line in heapq.merge(*files):
-            if line != last:
-                yield line[:-1]
-                last = line
+        while chunk := list(islice(merged, _CHUNK)):
+            out = []
+            for line in chunk:
+                if line != last:
+                    out.append(line[:-1])
+                    last = line
+            yield out
 
 
-def _chunks(lines: Iterable[bytes], size: int = 20_000) -> Iterator[bytes]:
-    buf: list[bytes] = []
-    for ln in lines:
-        buf.append(ln)
-        if len(buf) >= size:
-            yield b"".join(buf)
-            buf = []
-    if buf:
-        yield b"".join(buf)
+def _nt_chunks(chunks: Iterable[list[bytes]]) -> Iterator[bytes]:
+    """``s p o`` line lists -> N-Triples documents."""
+    for lines in chunks:
+        if lines:
+            yield b" .\n".join(lines) + b" .\n"
 
 
-def _parse_nt_lines(lines: Iterable[bytes]) -> Iterator[ox.Triple]:
-    """``s p o`` lines (no final dot) -> triples, parsed in chunks by Oxigraph."""
-    for chunk in _chunks(ln + b" .\n" for ln in lines):
-        yield from ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES)
+def _parsed(docs: Iterable[bytes]) -> Iterator[ox.Triple]:
+    """N-Triples documents -> triples, chained at C speed."""
+    return chain.from_iterable(ox.parse(d, format=ox.RdfFormat.N_TRIPLES) for d in docs)
 
 
-def _serialize_sorted_prefixes(triples: Iterable[ox.Triple] | Iterable[ox.Quad], out: IO[bytes],
-                               tmp: Path, fmt: ox.RdfFormat, pre: dict[str, str]) -> None:
-    """Stream-serialize to ``out`` with the leading prefix lines in sorted order (see
-    :func:`sorted_prefix_lines`): written to ``tmp`` first, then copied with the head sorted."""
+#: Properties that must have one value per subject across the whole dataset: two articles that
+#: disagree on them (a person's name, a treaty's signing date) publish a contradiction.
+SINGLE_VALUED = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "{ont}country", "{ont}signedOn", "{ont}officeOf", "{ont}officeTitle",
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A subject with two or more values of a single-valued property in the union."""
+
+    subject: str
+    predicate: str
+    values: tuple[str, ...]  # N-Triples terms
+
+    def line(self) -> str:
+        return f"{self.subject} {self.predicate}: {' | '.join(self.values)}"
+
+
+def _serialize_sorted_prefixes(triples: Iterable[ox.Triple], out: IO[bytes], tmp: Path,
+                               fmt: ox.RdfFormat, pre: dict[str, str]) -> None:
+    """Stream-serialize to ``out`` with the leading prefix lines in sorted order (as
+    :func:`sorted_prefix_lines` does): written to ``tmp`` first, then copied with the head sorted."""
     with open(tmp, "wb") as fh:
         ox.serialize(triples, fh, format=fmt, prefixes=pre)
     with open(tmp, "rb") as fh:
@@ -247,19 +309,19 @@ def _serialize_sorted_prefixes(triples: Iterable[ox.Triple] | Iterable[ox.Quad],
             if ended:
                 out.write(b"\n")
         out.write(line)
-        while chunk := fh.read(1 << 20):
-            out.write(chunk)
+        shutil.copyfileobj(fh, out, 1 << 20)
     tmp.unlink()
 
 
 def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
             progress: Callable[[Iterable, int], Iterable] | None = None,
-            run_lines: int = RUN_LINES) -> dict[str, int]:
+            run_lines: int = RUN_LINES, conflicts: list[Conflict] | None = None) -> dict[str, int]:
     """Write every published file for ``parts`` (sorted by article id) into ``out``.
 
-    Streams: one part in memory at a time; the union is deduplicated by an external sort.
-    All five files are written to temporary names and renamed at the end, so a failure
-    leaves the previous files (and no temporary file) behind.
+    Streams: one part in memory at a time; N-Quads and TriG are concatenations of the parts'
+    sorted N-Quads and TriG blocks; the union is deduplicated by an external sort. All five files
+    are written to temporary names and renamed at the end, so a failure leaves the previous files
+    (and no temporary file) behind.
 
     Args:
         parts: the article graphs to publish.
@@ -267,6 +329,8 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
         m: IRI minter (base for prefixes and VoID).
         progress: wraps the per-part iterator (e.g. tqdm) given (iterable, total).
         run_lines: lines per sorted run of the external sort.
+        conflicts: when given, receives every :class:`Conflict` found in the union (values of
+            a :data:`SINGLE_VALUED` property that differ between articles).
 
     Returns:
         Counts: ``graphs``, ``quads``, ``triples`` (union).
@@ -280,51 +344,71 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
         union = _ExternalSort(tmp, "union", run_lines)
         report = _ExternalSort(tmp, "report", run_lines)
         staged = {name: tmp / name for name in FILES}
-        counts = {"quads": 0}
-        nq_fh = stack.enter_context(open(staged["dataset.nq"], "wb"))
-
-        def quads() -> Iterator[ox.Quad]:
+        quads = 0
+        with open(staged["dataset.nq"], "wb") as nq_fh, open(staged["dataset.trig"], "wb") as trig_fh:
+            # the prefix lines Oxigraph writes before the first quad (nothing at all when there is none)
+            first = next((q for part in parts for q in ox.parse(part.read_nquads(), format=ox.RdfFormat.N_QUADS)),
+                         None)
+            head, _ = _split_prefix_head(ox.serialize([first] if first else [], format=ox.RdfFormat.TRIG,
+                                                      prefixes=pre) or b"")
+            if head:
+                trig_fh.write(b"\n".join(sorted(head)) + b"\n")
             for part in wrap(parts, len(parts)):
                 nq = part.read_nquads()
                 nq_fh.write(nq)
+                trig_fh.write(part.read_trig(pre))
                 lines = nq.split(b"\n")
                 if lines and lines[-1] == b"":
                     lines.pop()
-                counts["quads"] += len(lines)
-                union.add(ln.rsplit(b" <", 1)[0] for ln in lines)
-                report.add(ln for ln in part.read_report().split(b"\n") if ln)
-                yield from ox.parse(nq, format=ox.RdfFormat.N_QUADS)
-
-        with open(staged["dataset.trig"], "wb") as fh:
-            _serialize_sorted_prefixes(quads(), fh, tmp / "trig.raw", ox.RdfFormat.TRIG, pre)
-        nq_fh.close()
+                quads += len(lines)
+                union.add([ln.rsplit(b" <", 1)[0] for ln in lines])
+                report.add([ln[:-2].rstrip() for ln in part.read_report().split(b"\n") if ln])
 
         entity_prefix = b"<" + (m.base + "id/").encode("utf-8")
         stats = {"triples": 0, "subjects": 0, "entities": 0}
 
-        def union_lines() -> Iterator[bytes]:
+        single = {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
+        last_sp: list[bytes] = [b"", b""]
+        values: list[bytes] = []
+
+        def flush() -> None:
+            if len(values) > 1 and conflicts is not None:
+                conflicts.append(Conflict(last_sp[0].decode("utf-8"), last_sp[1].decode("utf-8"),
+                                          tuple(v.decode("utf-8") for v in values)))
+            values.clear()
+
+        def counted(chunks: Iterable[list[bytes]]) -> Iterator[list[bytes]]:
             last_subject = None
-            for ln in union.merged(stack):
-                stats["triples"] += 1
-                subject = ln.split(b" ", 1)[0]
-                if subject != last_subject:
-                    stats["subjects"] += 1
-                    if subject.startswith(entity_prefix):
-                        stats["entities"] += 1
-                    last_subject = subject
-                yield ln
+            for lines in chunks:
+                stats["triples"] += len(lines)
+                for ln in lines:
+                    subject = ln[:ln.index(b" ")]
+                    # sorted and deduplicated: two values of one (s, p) are adjacent lines
+                    s_, p_, o_ = ln.split(b" ", 2)
+                    if [s_, p_] != last_sp:
+                        flush()
+                        last_sp[:] = [s_, p_]
+                    if p_ in single:
+                        values.append(o_)
+                    if subject != last_subject:
+                        stats["subjects"] += 1
+                        if subject.startswith(entity_prefix):
+                            stats["entities"] += 1
+                        last_subject = subject
+                yield lines
 
         with open(staged["dataset.ttl"], "wb") as fh:
-            _serialize_sorted_prefixes(_parse_nt_lines(union_lines()), fh, tmp / "ttl.raw",
-                                       ox.RdfFormat.TURTLE, pre)
+            _serialize_sorted_prefixes(_parsed(_nt_chunks(counted(union.merged_chunks(stack)))), fh,
+                                       tmp / "ttl.raw", ox.RdfFormat.TURTLE, pre)
+        flush()
         with open(staged["validation-report.ttl"], "wb") as fh:
-            _serialize_sorted_prefixes(_parse_nt_lines(ln[:-2].rstrip() for ln in report.merged(stack)),
-                                       fh, tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
+            _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(stack))), fh,
+                                       tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
         staged["void.ttl"].write_bytes(void_turtle(parts, m, stats["triples"], stats["entities"],
                                                    stats["subjects"]))
         for name in FILES:
             _commit(staged[name], out / name)
-    return {"graphs": len(parts), "quads": counts["quads"], "triples": stats["triples"]}
+    return {"graphs": len(parts), "quads": quads, "triples": stats["triples"]}
 
 
 def _commit(staged: Path, dest: Path) -> None:
