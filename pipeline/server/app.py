@@ -233,7 +233,7 @@ class ProtocolError(Exception):
 
 def _decode_params(raw: bytes, what: str) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise ProtocolError(400, f"the {what} is not valid UTF-8 once percent-decoded: {exc}") from exc
 
