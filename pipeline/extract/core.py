@@ -51,7 +51,13 @@ TITLE_MODIFIERS = {
     "development", "education", "agriculture", "environment", "information", "communications", "culture",
     "industry", "transport", "commerce", "treasury", "socialist", "elect", "president-elect", "regional",
     "party", "spiritual", "religious", "rebel", "ruling", "pro-democracy", "democratic", "republican",
+    "junior", "chief", "powerful", "veteran", "embattled", "exiled", "late", "longtime", "long-time", "de",
+    "facto", "self-declared", "self-proclaimed", "elected", "designate", "military", "civilian", "provisional",
+    "transitional", "caretaker", "parliamentary", "presidential", "immigration", "fisheries", "tourism",
+    "science", "technology", "water", "mines", "mining", "petroleum", "oil", "housing", "welfare", "sports",
+    "youth", "women's", "veterans", "budget", "revenue", "public", "works", "resources", "natural",
 }
+_FUNCTION_WORDS = {"of", "and", "for", "the", "under"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
              "el", "ben", "di", "del", "y"}
 #: Nouns that make "Demonym/Country's + noun" a government body.
@@ -102,6 +108,11 @@ AUX = {"has", "have", "had", "is", "are", "was", "were", "be", "been", "being", 
        "firmly", "openly", "swiftly", "further", "once", "now", "just", "routinely", "allegedly", "each",
        "both", "all", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
        "last", "this", "week", "month", "year", "night", "morning", "tonight", "had", "'ve"}
+#: Participles that after "be" are adjectives with their own complement ("is opposed to", "are engaged in").
+ADJ_PARTICIPLES = {"opposed", "committed", "engaged", "involved", "prepared", "determined", "interested",
+                   "concerned", "resolved", "dedicated", "devoted", "inclined", "satisfied", "worried",
+                   "disappointed", "pleased", "convinced", "united", "divided", "split", "opposed", "angered",
+                   "alarmed", "troubled", "disturbed", "dismayed", "outraged", "frustrated", "willing", "ready"}
 BE_FORMS = {"is", "are", "was", "were", "be", "been", "being", "has been", "have been", "had been"}
 SPEECH_VERBS = {
     "said", "says", "say", "stated", "states", "added", "adds", "told", "tells", "reiterated", "reiterates",
@@ -415,6 +426,8 @@ class _Run:
         w0 = toks[i].lower.rstrip(".")
         if not toks[i].is_cap and w0 not in TITLE_HEADS and w0 not in TITLE_MODIFIERS:
             return None
+        if w0 in _FUNCTION_WORDS:
+            return None  # "the government of President X": the mention starts at the title
         k = i
         country: GazEntry | None = None
         prefix = self.gaz_at(toks, k)
@@ -470,7 +483,15 @@ class _Run:
                 continue
             break
         if k == ns:
+            # "the president of Armenia", "the foreign minister of Japan": the state acting through its office
+            of_state = self._of_state(toks, head_at + 1)
+            if of_state is not None:
+                k2, st = of_state
+                return k2, Mention(toks[i].start, toks[k2 - 1].end, self.use(st), "title", i, k2), None
             return None
+        of_state = self._of_state(toks, k)  # "King Hassan of Morocco"
+        if of_state is not None and country is None:
+            country = of_state[1]
         name = self.span_text(toks, ns, k)
         if len(name) < 3:
             return None
@@ -478,11 +499,30 @@ class _Run:
         if country is not None and country.type == "InternationalOrganization" and person.org is None:
             person.org = country.id
         office = _office_title(self.span_text(toks, t0, head_at + 1))
+        if of_state is not None and of_state[1] is country:
+            k = of_state[0]
         holding = None
         if office and toks[t0].lower not in ("former", "ousted", "outgoing", "then"):
             holding = HoldingDraft(person, office, country, (toks[i].start, toks[k - 1].end))
         m = Mention(toks[i].start, toks[k - 1].end, person, "person", i, k)
         return k, m, holding
+
+    def _of_state(self, toks: list[Token], k: int) -> tuple[int, GazEntry] | None:
+        """"of [the] <State>" at token k (not followed by "'s"): (end index, state), else None."""
+        n = len(toks)
+        if k + 1 >= n or toks[k].lower != "of":
+            return None
+        j = k + 1
+        if toks[j].lower == "the" and j + 1 < n:
+            j += 1
+        g = self.gaz_at(toks, j)
+        if g is None:
+            return None
+        end, hit = g
+        e: GazEntry = hit.entry  # type: ignore[attr-defined]
+        if e.type != "State" or hit.form == "demonym" or (end < n and toks[end].text in ("’s", "'s")):  # type: ignore[attr-defined]
+            return None
+        return end, e
 
     def register_person(self, name: str, country: GazEntry | None) -> GazEntry:
         name = " ".join(name.split())
@@ -800,13 +840,16 @@ def _prev_word(text: str, pos: int, lo: int) -> str:
 
 _QUANT_OF = re.compile(r"\b(?:group|groups|members|member|thousands|hundreds|dozens|scores|some|many|most|one|two|"
                        r"three|several|majority|number|delegation|team|leaders|supporters|millions|tens|all|none|"
-                       r"each|both|part|units|unit|contingent|deployment|batch|patch|wing)\s+of\s+(?:the\s+)?$", re.I)
+                       r"each|both|part|units|unit|contingent|deployment|batch|patch|wing|government|regime|"
+                       r"administration|forces|troops|army|military|police|cabinet|ministry|parliament|envoys?|"
+                       r"spokes(?:man|woman|person)|representatives?|loyalists|followers|allies|officials|"
+                       r"authorities|junta|embassy)\s+of\s+(?:the\s+)?$", re.I)
 
 
 def _is_prepositional(text: str, g: Group, lo: int) -> bool:
     w = _prev_word(text, g.start, lo)
-    if w == "of" and _QUANT_OF.search(text[max(lo, g.start - 40):g.start]):
-        return False
+    if w in ("of", "the") and _QUANT_OF.search(text[max(lo, g.start - 50):g.start]):
+        return False  # "members of the Quad", "the government of Peru": the head noun acts for its complement
     if w in NONSUBJECT_PREPS:
         return True
     # "... of the Quad", "between the two" : skip determiners/adjectives once
@@ -1071,6 +1114,8 @@ class _Extractor(_Run):
         passive = tr.verbal and bool(re.search(r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?$", before)) \
             and (first.endswith(("ed", "en")) or first in {"met", "held", "sent", "given", "taken", "shot", "signed",
                                                             "hit", "beaten", "struck", "fought", "told", "led", "made"})
+        if passive and first in ADJ_PARTICIPLES and not re.match(r"\s+by\b", text[tr.start + len(first):hi]):
+            passive = False  # "X is opposed to Y", "X is committed to ...": a state of X, not an act done to X
         reduced = tr.verbal and first.endswith(("ed", "en")) and re.search(r",\s*$", text[lo:tr.start]) is not None
         actor_g: Group | None = None
         target_g: list[Group] = []
@@ -1554,6 +1599,9 @@ class _Extractor(_Run):
             tm = re.match(r"\s*(?:(?:on|in|at|late|early|last)\s+(?:[\w,]+\s+){0,4}?(?=that\b)|in\s+a\s+statement\s+|"
                           r"in\s+an\s+interview\s+)?(?:that\s+)?", text[start:s1])
             qa = start + (tm.end() if tm else 0)
+            if m.group(1) not in ("said", "says", "told", "tells", "added", "stated", "warned", "insisted") and \
+                    not re.search(r"\bthat\s*$", text[start:qa]):
+                continue  # "declared a state of emergency", "announced a ceasefire": an act, not reported speech
             qb = s1
             while qb > qa and text[qb - 1] in ".!? ":
                 qb -= 1

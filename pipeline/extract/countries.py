@@ -248,3 +248,103 @@ International Court of Justice|ICJ;World Court
 Economic Community of West African States|ECOWAS
 Warsaw Pact|
 """
+
+#: More international organisations (same format as :data:`IGO_ROWS`).
+IGO_ROWS += """\
+International Labour Organization|ILO;International Labor Organization;International Labour Office;International Labor Office
+UNESCO|United Nations Educational, Scientific and Cultural Organization
+United Nations Development Programme|UNDP
+United Nations Relief and Works Agency|UNRWA
+Food and Agriculture Organization|FAO
+Organisation for Economic Co-operation and Development|OECD
+Organisation of Islamic Cooperation|OIC;Organization of the Islamic Conference;Organisation of the Islamic Conference;Organization of Islamic Cooperation
+Commonwealth of Nations|the Commonwealth
+Council of Europe|
+European Parliament|
+European Central Bank|ECB
+Non-Aligned Movement|NAM
+Interpol|
+International Organization for Migration|IOM
+UN Human Rights Council|Human Rights Council;U.N. Human Rights Council
+Southern African Development Community|SADC
+Intergovernmental Authority on Development|IGAD
+East African Community|EAC
+Mercosur|Mercosul
+Caribbean Community|CARICOM
+Collective Security Treaty Organization|CSTO
+Eurasian Economic Union|EAEU
+International Energy Agency|IEA
+Organization of Petroleum Exporting Countries|
+"""
+
+#: Non-state actors widely reported in international news: ``Name|aliases;...|ISO-3 of the home state|kind``
+#: (kind: ``Group`` for armed, separatist and political movements, ``NGO`` for non-governmental
+#: organisations, coded ``NGO`` in PLOVER output). General reference data, like the tables above.
+NONSTATE_ROWS = """\
+Hamas|Islamic Resistance Movement|PSE|Group
+Fatah|Fatah movement;Fatah party|PSE|Group
+Palestine Liberation Organization|PLO;Palestine Liberation Organisation|PSE|Group
+Palestinian Islamic Jihad|Islamic Jihad|PSE|Group
+Hezbollah|Hizbollah;Hizballah;Hizbullah;Hezbolla|LBN|Group
+Taliban|the Taliban|AFG|Group
+Northern Alliance||AFG|Group
+Tehrik-i-Taliban Pakistan|TTP;Pakistani Taliban|PAK|Group
+Lashkar-e-Taiba|Lashkar-e-Toiba;LeT|PAK|Group
+Jaish-e-Mohammed|Jaish-e-Muhammad|PAK|Group
+Houthis|Houthi;Houthi rebels;Houthi movement;Ansar Allah|YEM|Group
+Boko Haram||NGA|Group
+Al-Shabaab|al-Shabaab;al-Shabab;Al-Shabab|SOM|Group
+Kurdistan Workers' Party|PKK;Kurdistan Workers Party|TUR|Group
+Kurdistan Regional Government|KRG|IRQ|Group
+Peshmerga||IRQ|Group
+Syrian Democratic Forces|SDF|SYR|Group
+Free Syrian Army||SYR|Group
+Hayat Tahrir al-Sham|HTS|SYR|Group
+Revolutionary Armed Forces of Colombia|FARC|COL|Group
+National Liberation Army of Colombia|ELN|COL|Group
+Shining Path|Sendero Luminoso|PER|Group
+Zapatista Army of National Liberation|EZLN;Zapatistas;Zapatista National Liberation Army|MEX|Group
+Irish Republican Army|IRA;Provisional IRA|GBR|Group
+ETA|Basque separatist group ETA|ESP|Group
+Liberation Tigers of Tamil Eelam|LTTE;Tamil Tigers|LKA|Group
+UNITA|National Union for the Total Independence of Angola|AGO|Group
+MPLA|Popular Movement for the Liberation of Angola|AGO|Group
+RENAMO|Renamo;Mozambican National Resistance|MOZ|Group
+FRELIMO|Frelimo|MOZ|Group
+Khmer Rouge||KHM|Group
+Sudan People's Liberation Movement|SPLM;Sudan People's Liberation Army;SPLA|SDN|Group
+Janjaweed||SDN|Group
+Rapid Support Forces|RSF|SDN|Group
+African National Congress|ANC|ZAF|Group
+Muslim Brotherhood||EGY|Group
+Revolutionary United Front|RUF|SLE|Group
+Lord's Resistance Army|LRA|UGA|Group
+Rwandan Patriotic Front|RPF|RWA|Group
+Democratic Forces for the Liberation of Rwanda|FDLR|RWA|Group
+Interahamwe||RWA|Group
+March 23 Movement|M23|COD|Group
+Islamic Salvation Front|FIS|DZA|Group
+Armed Islamic Group|GIA|DZA|Group
+Polisario Front|Polisario|MAR|Group
+Moro Islamic Liberation Front|MILF|PHL|Group
+Moro National Liberation Front|MNLF|PHL|Group
+New People's Army|NPA|PHL|Group
+Abu Sayyaf||PHL|Group
+Jemaah Islamiyah||IDN|Group
+Free Aceh Movement|GAM|IDN|Group
+Kosovo Liberation Army|KLA|XKX|Group
+Wagner Group|Wagner|RUS|Group
+Chechen rebels||RUS|Group
+Islamic State|ISIS;ISIL;Daesh;Islamic State group||Group
+Al-Qaeda|al-Qaeda;al Qaeda;Al Qaeda;al-Qaida;Al-Qaida||Group
+Amnesty International|Amnesty||NGO
+Human Rights Watch|HRW||NGO
+Doctors Without Borders|Médecins Sans Frontières;Medecins Sans Frontieres;MSF||NGO
+Reporters Without Borders|Reporters Sans Frontières;RSF||NGO
+Transparency International|||NGO
+International Crisis Group|Crisis Group||NGO
+Greenpeace|||NGO
+Oxfam|||NGO
+Save the Children|||NGO
+Physicians for Human Rights|||NGO
+"""

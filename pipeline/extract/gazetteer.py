@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.extract.countries import COUNTRY_ROWS, IGO_ROWS
+from pipeline.extract.countries import COUNTRY_ROWS, IGO_ROWS, NONSTATE_ROWS
 from pipeline.iris import slugify
 from pipeline.model import Entity, Facts
 
@@ -103,6 +103,14 @@ class Gazetteer:
         for row in IGO_ROWS.strip().splitlines():
             name, aliases = (row.split("|") + [""])[:2]
             g.add(GazEntry(slugify(name), "InternationalOrganization", name, iso3="IGO",
+                           aliases={a for a in aliases.split(";") if a}))
+        for row in NONSTATE_ROWS.strip().splitlines():
+            name, aliases, home, kind = (row.split("|") + [""] * 4)[:4]
+            if g.lookup(name) is not None:
+                continue
+            state = g.iso_to_id.get(home) if home else None
+            g.add(GazEntry(slugify(name), "Organization" if kind == "NGO" else "Group", name,
+                           iso3="NGO" if kind == "NGO" else None, country=state,
                            aliases={a for a in aliases.split(";") if a}))
         return g
 
