@@ -128,3 +128,17 @@ def test_shacl_violation_quarantines_article(project_copy: Path) -> None:
 def test_build_help_shows_defaults() -> None:
     proc = _cli("build", "--help")
     assert proc.returncode == 0 and "--workers" in proc.stdout and "default" in proc.stdout
+
+
+def test_articles_that_disagree_on_an_entity_fail_the_build(project_copy: Path) -> None:
+    """Two articles naming one entity differently would publish two labels: the build says
+    which entity and values, still publishes, and exits 1."""
+    y = project_copy / "data" / "articles" / f"{SEED_ID}.yaml"
+    y.write_text(y.read_text("utf-8").replace("name: Penny Wong,", "name: Penelope Wong,"), "utf-8")
+    proc = _cli("build", "--root", str(project_copy), "--workers", "1", "-q")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    conflict = [ln for ln in proc.stdout.splitlines() if ln.startswith("CONFLICT")]
+    assert conflict == ['CONFLICT between articles: <https://w3id.org/diplokg/id/person/penny-wong> '
+                        '<http://www.w3.org/2000/01/rdf-schema#label>: "Penelope Wong"@en | "Penny Wong"@en']
+    nq = (project_copy / "data" / "published" / "dataset.nq").read_text("utf-8")
+    assert f"/graph/{SEED_ID}>" in nq
