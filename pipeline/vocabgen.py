@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import keyword
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -133,16 +131,9 @@ def render(ontology: Path = ONTOLOGY) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` (UTF-8, LF line ends) atomically: :func:`pipeline.publish.atomic_write`."""
+    from pipeline.publish import atomic_write
+    atomic_write(path, text.encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
