@@ -75,3 +75,34 @@ def test_non_state_actors_carry_their_home_state_or_ngo_code():
 def test_declared_with_a_noun_object_is_an_act_not_a_statement():
     f = extract(_article("Peru declared a state of emergency in Lima. Peru said that Chile had closed the border."))
     assert [s.quote for s in f.statements] == ["Chile had closed the border"]
+
+
+def test_apposition_after_an_office_names_the_person():
+    f = extract(_article("Iran's foreign minister, Ali Vaezi, criticised Iraq."))
+    assert [(h.person, h.office, h.country) for h in f.holdings] == [("ali-vaezi", "Foreign Minister", "iran")]
+    assert (f.events[0].actors, f.events[0].targets) == (("ali-vaezi",), ("iraq",))
+
+
+def test_apposition_before_an_office_of_a_state_names_the_person():
+    f = extract(_article("On Monday, Ali Vaezi, the foreign minister of Iran, criticised Iraq."))
+    assert [(h.person, h.office, h.country) for h in f.holdings] == [("ali-vaezi", "Foreign Minister", "iran")]
+    assert (f.events[0].actors, f.events[0].targets) == (("ali-vaezi",), ("iraq",))
+
+
+def test_a_people_of_one_nation_in_another_state_codes_as_that_state():
+    rows = _coded("Bosnian Serbs attacked Croat forces.")
+    assert ([a["text"] for a in rows[0]["actor"]], _codes(rows[0], "actor")) == (["Bosnian Serbs"], ["BIH"])
+    assert _codes(rows[0], "recipient") == ["HRV"]
+
+
+def test_state_led_forces_code_as_the_leading_state():
+    rows = _coded("US-led coalition forces attacked Iraqi positions.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["USA"], ["IRQ"])
+
+
+def test_proper_organisation_names_after_a_demonym_or_state_name():
+    f = extract(_article("The Serbian Workers' Union criticised the Kenya Anti-Corruption Commission."))
+    ents = {e.id: (e.type, e.name, e.country) for e in f.entities}
+    assert ents["serbian-workers-union"] == ("Organization", "Serbian Workers' Union", "serbia")
+    assert ents["kenya-anti-corruption-commission"] == ("GovernmentBody", "Kenya Anti-Corruption Commission", "kenya")
+    assert (f.events[0].actors, f.events[0].targets) == (("serbian-workers-union",), ("kenya-anti-corruption-commission",))

@@ -487,6 +487,10 @@ class _Run:
             of_state = self._of_state(toks, head_at + 1)
             if of_state is not None:
                 k2, st = of_state
+                office = _office_title(self.span_text(toks, t0, head_at + 1))
+                app = self._apposition(toks, i, k2, st, office)
+                if app is not None:
+                    return app
                 return k2, Mention(toks[i].start, toks[k2 - 1].end, self.use(st), "title", i, k2), None
             return None
         of_state = self._of_state(toks, k)  # "King Hassan of Morocco"
@@ -506,6 +510,47 @@ class _Run:
             holding = HoldingDraft(person, office, country, (toks[i].start, toks[k - 1].end))
         m = Mention(toks[i].start, toks[k - 1].end, person, "person", i, k)
         return k, m, holding
+
+    def _name_run(self, toks: list[Token], j: int) -> int:
+        """End of a run of 2-4 capitalised name tokens starting at j that names no known actor, else j."""
+        n = len(toks)
+        k = j
+        while k < n and k - j < 4 and toks[k].is_cap and toks[k].text.isalpha() or (
+                k < n and k > j and "-" in toks[k].text and toks[k].is_cap):
+            if self.gaz.lookup(toks[k].text) is not None or _is_month_or_day(toks[k].text) or \
+                    toks[k].lower in TITLE_HEADS or toks[k].lower in _FUNCTION_WORDS:
+                break
+            k += 1
+        return k if k - j >= 2 else j
+
+    def _apposition(self, toks: list[Token], i: int, k2: int, state: GazEntry,
+                    office: str) -> tuple[int, Mention, HoldingDraft | None] | None:
+        """A name in apposition to an office of a state, after it ("Iran’s foreign minister, Ali Vaezi,")
+        or before it ("Ali Vaezi, the foreign minister of Iran,"): one person mention with that country."""
+        n = len(toks)
+        if state.type != "State":
+            return None
+        if k2 + 2 < n and toks[k2].text == ",":
+            e = self._name_run(toks, k2 + 1)
+            if e > k2 + 1 and (e == n or toks[e].text in (",", ".", ";") or (toks[e].lower.isalpha() and
+                                                                              not toks[e].is_cap)):
+                name = self.span_text(toks, k2 + 1, e)
+                person = self.register_person(name, state)
+                span = (toks[i].start, toks[e - 1].end)
+                return e, Mention(span[0], span[1], person, "person", i, e), HoldingDraft(person, office, state, span)
+        c = i - 1
+        if c >= 1 and toks[c].lower in ("the", "a", "an"):
+            c -= 1
+        if c >= 2 and toks[c].text == ",":
+            b = c
+            while b - 1 >= 0 and c - (b - 1) <= 4 and toks[b - 1].is_cap and toks[b - 1].text[:1].isalpha():
+                b -= 1
+            if c - b >= 2 and (b == 0 or not toks[b - 1].is_cap) and self._name_run(toks, b) == c:
+                name = self.span_text(toks, b, c)
+                person = self.register_person(name, state)
+                span = (toks[b].start, toks[k2 - 1].end)
+                return k2, Mention(span[0], span[1], person, "person", b, k2), HoldingDraft(person, office, state, span)
+        return None
 
     def _of_state(self, toks: list[Token], k: int) -> tuple[int, GazEntry] | None:
         """"of [the] <State>" at token k (not followed by "'s"): (end index, state), else None."""
@@ -598,11 +643,27 @@ class _Run:
                 poss = k < n and toks[k].text in ("’s", "'s")
                 if poss:
                     k += 1
-                nounm = _noun_at(toks, k)
+                nounm = _proper_org_at(toks, k) if entry.type == "State" else None
+                if nounm is None:
+                    nounm = _noun_at(toks, k)
+                if nounm is None and entry.type == "State" and form in ("demonym", "name") and not poss and k < n:
+                    # "Bosnian Serbs", "Kosovo Albanians": a people of another nation living in this state
+                    h2 = self.gaz_at(toks, k)
+                    if h2 is not None and h2[1].form == "demonym" and h2[1].entry is not entry and \
+                            toks[h2[0] - 1].lower.endswith("s"):  # type: ignore[attr-defined]
+                        nounm = ("group", _noun_at(toks, h2[0])[1] if _noun_at(toks, h2[0]) else h2[0])
                 if nounm is None and entry.type in ("State", "InternationalOrganization"):
                     te = _title_end(toks, k)
                     if te is not None:
                         nounm = ("people", te)
+                        app = self._apposition(toks, i, te, entry, _office_title(self.span_text(toks, k, te)))
+                        if app is not None:  # "Iran’s foreign minister, Ali Vaezi, ..."
+                            k2, m, holding = app
+                            if holding is not None:
+                                self.holdings.append(holding)
+                            out.append(m)
+                            i = k2
+                            continue
                 if entry.type == "InternationalOrganization" and nounm is not None:
                     out.append(Mention(t.start, toks[nounm[1] - 1].end, self.use(entry), "people", i, nounm[1]))
                     i = nounm[1]
@@ -617,6 +678,13 @@ class _Run:
                                                  country=entry.id))
                         self.use(entry)
                         out.append(Mention(t.start, toks[k2 - 1].end, body, "body", i, k2))
+                    elif kind == "org":
+                        name = self.span_text(toks, k if poss else i, k2)
+                        head = toks[k2 - 1].lower
+                        etype = "GovernmentBody" if head in _GOV_HEADS else "Organization"
+                        org = self.use(GazEntry(slugify(name), etype, name, country=entry.id))
+                        self.use(entry)
+                        out.append(Mention(t.start, toks[k2 - 1].end, org, "body", i, k2))
                     elif kind == "group":
                         grp = self.use(GazEntry(slugify(phrase), "Group", phrase, country=entry.id))
                         self.use(entry)
@@ -633,6 +701,18 @@ class _Run:
                 out.append(m)
                 i = j
                 continue
+            # "Vietnamese-led forces", "US-led coalition": the leading state acts
+            if t.lower.endswith("-led") and t.is_cap:
+                hit = self.gaz.lookup(t.text[:-4])
+                if hit is not None and hit.entry.type in ("State", "InternationalOrganization"):
+                    nm = _noun_at(toks, i + 1)
+                    if nm is None and i + 1 < n and toks[i + 1].lower in ("coalition", "alliance", "mission",
+                                                                          "operation", "force", "bloc"):
+                        nm = ("people", i + 2)
+                    if nm is not None:
+                        out.append(Mention(t.start, toks[nm[1] - 1].end, self.use(hit.entry), "people", i, nm[1]))
+                        i = nm[1]
+                        continue
             # "its allies", "Washington's allies"
             if t.lower in ("its", "their") and i + 1 < n and toks[i + 1].lower in ALLY_NOUNS:
                 ref = out[-1].entry if out and out[-1].entry.type == "State" else None
@@ -760,6 +840,43 @@ def _body_name(phrase: str) -> str:
 def _the(name: str) -> str:
     return ("the " + name) if name in ("United States", "United Kingdom", "Netherlands", "Philippines",
                                         "United Arab Emirates", "Czech Republic") else name
+
+
+#: Last words of organisation names ("Serbian Workers' Union", "Kenya Anti-Corruption Commission").
+_ORG_HEADS = {"union", "party", "commission", "council", "committee", "front", "movement", "association",
+              "federation", "congress", "assembly", "court", "agency", "authority", "bank", "forum", "alliance",
+              "league", "institute", "foundation", "corporation", "company", "organisation", "organization",
+              "ministry", "parliament", "senate", "office", "department", "service", "tribunal", "commission",
+              "board", "bureau", "society", "coalition", "army", "guard", "directorate", "chamber"}
+#: Of those, the heads that name a body of the state.
+_GOV_HEADS = {"commission", "council", "ministry", "parliament", "senate", "court", "agency", "authority",
+              "office", "department", "service", "tribunal", "bureau", "directorate", "assembly", "army", "guard",
+              "congress", "chamber", "board"}
+
+
+def _proper_org_at(toks: list[Token], k: int) -> tuple[str, int] | None:
+    """A capitalised organisation name after a state's name or demonym ("[Serbian] Workers’ Union",
+    "[Kenya] Anti-Corruption Commission"): ("org", end index), else None."""
+    n = len(toks)
+    j = k
+    last = -1
+    while j < n and j - k < 6:
+        t = toks[j]
+        if t.is_cap and t.text[:1].isalpha():
+            if _is_month_or_day(t.text):
+                break
+            if t.lower in _ORG_HEADS:
+                last = j
+        elif t.text in ("’", "'") and j > k:
+            pass
+        elif t.lower in ("of", "for", "and") and j > k and j + 1 < n and toks[j + 1].is_cap:
+            pass
+        else:
+            break
+        j += 1
+    if last < 0 or last == k and toks[k].lower in ("parliament", "army", "senate", "congress", "ministry"):
+        return None  # a single body noun is handled as a government body ("Lithuanian Parliament")
+    return "org", last + 1
 
 
 def _noun_at(toks: list[Token], k: int) -> tuple[str, int] | None:
