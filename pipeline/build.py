@@ -150,13 +150,24 @@ def _hash_files(paths: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+#: Package files that never run in the per-article work (the CLI, the server, the store loaders):
+#: editing them does not invalidate cached article results. Everything else counts as code version.
+NOT_PER_ARTICLE = ("cli.py", "commands/", "server/", "load.py", "store.py", "ingest.py", "vocabgen.py")
+
+
+def _code_files() -> list[Path]:
+    files = [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.glob("*.json")]
+    return [f for f in files
+            if not f.relative_to(PACKAGE_DIR).as_posix().startswith(NOT_PER_ARTICLE) and "__pycache__" not in f.parts]
+
+
 @lru_cache(maxsize=8)
 def environment_key(root: Path, base: str, engine: str = "pyshacl") -> str:
     """Hash of everything besides the article that changes a result: code, ontology, shapes,
     cache, SHACL engine."""
     parts = [
         __version__, base,
-        _hash_files(PACKAGE_DIR.rglob("*.py")),
+        _hash_files(_code_files()),
         _hash_files((root / "ontology").glob("*.ttl")),
         _hash_files((root / "shapes").glob("*.ttl")),
         _hash_files((root / "data" / "wikidata").glob("*.json")),

@@ -397,18 +397,45 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
                         last_subject = subject
                 yield lines
 
-        with open(staged["dataset.ttl"], "wb") as fh:
-            _serialize_sorted_prefixes(_parsed(_nt_chunks(counted(union.merged_chunks(stack)))), fh,
-                                       tmp / "ttl.raw", ox.RdfFormat.TURTLE, pre)
-        flush()
-        with open(staged["validation-report.ttl"], "wb") as fh:
-            _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(stack))), fh,
-                                       tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
+        def write_report() -> None:
+            with ExitStack() as own, open(staged["validation-report.ttl"], "wb") as fh:
+                _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(own))), fh,
+                                           tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
+
+        join_report = _concurrently(write_report)  # the report and the union are independent
+        try:
+            with open(staged["dataset.ttl"], "wb") as fh:
+                _serialize_sorted_prefixes(_parsed(_nt_chunks(counted(union.merged_chunks(stack)))), fh,
+                                           tmp / "ttl.raw", ox.RdfFormat.TURTLE, pre)
+            flush()
+        finally:  # on an error too: the child writes into the temporary folder
+            join_report()
         staged["void.ttl"].write_bytes(void_turtle(parts, m, stats["triples"], stats["entities"],
                                                    stats["subjects"]))
         for name in FILES:
             _commit(staged[name], out / name)
     return {"graphs": len(parts), "quads": quads, "triples": stats["triples"]}
+
+
+def _concurrently(work: Callable[[], None]) -> Callable[[], None]:
+    """Start ``work`` in a forked child process; return a function that waits for it.
+
+    Where fork is unavailable the work runs at once, here. The child ends with ``os._exit``
+    (multiprocessing's fork start), so it never runs the parent's cleanups.
+    """
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        work()
+        return lambda: None
+    proc = multiprocessing.get_context("fork").Process(target=work, name="diplokg-publish")
+    proc.start()
+
+    def join() -> None:
+        proc.join()
+        if proc.exitcode != 0:
+            raise RuntimeError(f"publishing: a child process failed (exit code {proc.exitcode}); "
+                               "its error is printed above")
+    return join
 
 
 def _commit(staged: Path, dest: Path) -> None:
