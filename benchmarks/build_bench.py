@@ -111,10 +111,11 @@ def child_oxigraph(nq: Path, store: Path) -> dict:
 
 
 def _corpus(n: int, dest: Path, seed: int) -> float:
-    from benchmarks.corpus import generate
+    from benchmarks.corpus import generate, prepare_root
     stamp = dest / ".corpus"
     want = f"{n} {seed}"
     if stamp.exists() and stamp.read_text() == want:
+        prepare_root(dest)  # the project's current ontology, shapes and Wikidata cache
         return 0.0
     shutil.rmtree(dest, ignore_errors=True)
     t = time.perf_counter()
