@@ -106,3 +106,32 @@ def test_proper_organisation_names_after_a_demonym_or_state_name():
     assert ents["serbian-workers-union"] == ("Organization", "Serbian Workers' Union", "serbia")
     assert ents["kenya-anti-corruption-commission"] == ("GovernmentBody", "Kenya Anti-Corruption Commission", "kenya")
     assert (f.events[0].actors, f.events[0].targets) == (("serbian-workers-union",), ("kenya-anti-corruption-commission",))
+
+
+def test_secretary_of_state_is_one_title_before_the_name():
+    f = extract(_article("US Secretary of State Ana Ruiz criticised Cuba. Ruiz met Peru's president."))
+    assert [(h.person, h.office, h.country) for h in f.holdings] == [("ana-ruiz", "Secretary of State", "united-states")]
+    assert f.events[0].actors == ("ana-ruiz",)
+
+
+def test_coordinated_verbs_share_the_subject():
+    rows = _coded("Peru met Japan and criticised China.")
+    crit = next(r for r in rows if r["trigger"]["text"] == "criticised")
+    assert (_codes(crit, "actor"), _codes(crit, "recipient")) == (["PER"], ["CHN"])
+    rows = _coded("Peru was criticised by Chile and recalled its ambassador.")  # the subject, not the agent
+    recall = next(r for r in rows if r["trigger"]["text"].startswith("recalled"))
+    assert _codes(recall, "actor") == ["PER"]
+
+
+def test_a_gazetteer_word_inside_the_name_of_a_thing_is_no_actor():
+    rows = _coded("The China Plan was criticised by Japan.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["JPN"], [])
+
+
+def test_criticising_an_act_targets_those_responsible_and_the_act_is_no_event_of_the_critic():
+    f = extract(_article("Peru condemned the bombing in Lima."))
+    assert [(e.type, e.actors, e.targets) for e in f.events] == [
+        ("Criticism", ("peru",), ("those-responsible-for-bombing-in-lima",))]
+    ent = next(e for e in f.entities if e.id == "those-responsible-for-bombing-in-lima")
+    assert (ent.type, ent.name) == ("Group", "those responsible for bombing in Lima")
+    assert len(extract_coded(_article("Peru condemned the bombing in Lima.")).coded) == 1

@@ -57,6 +57,12 @@ TITLE_MODIFIERS = {
     "science", "technology", "water", "mines", "mining", "petroleum", "oil", "housing", "welfare", "sports",
     "youth", "women's", "veterans", "budget", "revenue", "public", "works", "resources", "natural",
 }
+#: Capitalised words of a portfolio after "of"/"for" in a title ("Secretary of State").
+_PORTFOLIO_WORDS = {"state", "defense", "defence", "foreign", "affairs", "home", "trade", "finance", "the",
+                    "interior", "justice", "health", "energy", "commerce", "treasury", "economy", "labor", "labour",
+                    "agriculture", "education", "transport", "transportation", "industry", "external", "relations",
+                    "international", "cooperation", "development", "security", "homeland", "war", "information",
+                    "culture", "environment", "planning", "investment", "national", "public", "works", "economic"}
 _FUNCTION_WORDS = {"of", "and", "for", "the", "under"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
              "el", "ben", "di", "del", "y"}
@@ -228,6 +234,7 @@ class CodedEvent:
     model_type: str | None = None
     id: str = ""
     nominal: bool = False
+    subject: list[GazEntry] | None = None  # grammatical subject when it is not the actor (passive voice)
 
 
 @dataclass
@@ -375,6 +382,13 @@ class _Run:
     def pair_members(self, noun: str, current: list[Mention], want: int = 2) -> list[GazEntry]:
         """Antecedents of "both nations" / "the two leaders": two actors of this sentence, else of the discourse."""
         persons = noun in ("leaders", "ministers", "men", "women")
+        if noun == "ministers":  # "the four ministers": people who hold a ministerial office, if enough are known
+            ministers = {h.person.id for h in self.holdings if re.search(r"(?i)minister|secretary", h.office)}
+            if len([e for e in self.snapshot if e.id in ministers]) >= want:
+                cur = [a for m in current for a in m.actors if a.id in ministers]
+                if len(cur) >= want:
+                    return cur[-want:]
+                return [e for e in self.snapshot if e.id in ministers][-want:]
         here: list[GazEntry] = []
         for m in current:
             for a in m.actors:
@@ -458,6 +472,15 @@ class _Run:
         if head_at < 0:
             return None
         k = head_at + 1
+        # "Secretary of State", "Minister for Foreign Affairs": a capitalised portfolio after of/for
+        if k + 1 < n and toks[k].lower in ("of", "for") and toks[k + 1].is_cap and \
+                toks[k + 1].lower in _PORTFOLIO_WORDS:
+            j = k + 1
+            while j < n and toks[j].is_cap and toks[j].lower in _PORTFOLIO_WORDS | {"and"} or \
+                    (j < n and toks[j].lower == "and" and j + 1 < n and toks[j + 1].is_cap):
+                j += 1
+            head_at = j - 1
+            k = j
         # title must not end in "of"/"and"
         title_toks = toks[t0:k]
         if not title_toks:
@@ -643,6 +666,10 @@ class _Run:
                 poss = k < n and toks[k].text in ("’s", "'s")
                 if poss:
                     k += 1
+                te2 = _thing_name_end(toks, j)
+                if te2 is not None:  # "Quad Critical Minerals Initiative": part of the name of a thing
+                    i = te2
+                    continue
                 nounm = _proper_org_at(toks, k) if entry.type == "State" else None
                 if nounm is None:
                     nounm = _noun_at(toks, k)
@@ -852,6 +879,27 @@ _ORG_HEADS = {"union", "party", "commission", "council", "committee", "front", "
 _GOV_HEADS = {"commission", "council", "ministry", "parliament", "senate", "court", "agency", "authority",
               "office", "department", "service", "tribunal", "bureau", "directorate", "assembly", "army", "guard",
               "congress", "chamber", "board"}
+
+
+#: Last words of names of things that are not actors ("Pacific Policing Initiative", "Belt and Road Forum").
+_THING_HEADS = {"initiative", "initiatives", "dialogue", "strategy", "program", "programme", "plan", "fund", "project",
+                "declaration", "act", "framework", "compact", "zone", "corridor", "games", "cup", "award", "prize",
+                "festival", "exhibition", "expo", "conference", "summit", "week", "day", "scheme", "road", "highway",
+                "pipeline", "bridge", "airport", "port", "university", "stadium", "hotel", "street", "square",
+                "visa", "dollar", "dollars", "time", "airlines", "airways", "tower", "center", "centre"}
+
+
+def _thing_name_end(toks: list[Token], j: int) -> int | None:
+    """End of a name that a gazetteer word begins but that names a thing ("Quad Critical Minerals
+    Initiative", "Australia Day"), else None."""
+    n = len(toks)
+    k = j
+    while k < n and k - j < 6 and (toks[k].is_cap and toks[k].text[:1].isalpha() or
+                                   (toks[k].lower in ("and", "of", "for") and k + 1 < n and toks[k + 1].is_cap)):
+        if toks[k].lower in _THING_HEADS and toks[k].is_cap:
+            return k + 1
+        k += 1
+    return None
 
 
 def _proper_org_at(toks: list[Token], k: int) -> tuple[str, int] | None:
@@ -1178,6 +1226,11 @@ class _Extractor(_Run):
             if pw in ("that",) and any(o.code[:2] in ("10", "11", "13") and o.start < t.start and not o.absorbed
                                        for o in trs[:i]):
                 t.absorbed = True
+            # "condemned the April bombing": the act criticised is the object, not an act of the critic
+            if not t.verbal and any(o.verbal and o.code[:2] == "11" and not o.absorbed and re.fullmatch(
+                    r"\s+(?:(?:the|a|an|any|this|that|these|those|its|their|his|her|recent|latest|[\w-]+)\s+){0,3}",
+                    text[o.end:t.start]) for o in trs[:i]):
+                t.absorbed = True
 
     # ---- roles ----------------------------------------------------------------------------
     def subject(self, groups: list[Group], lo: int, pos: int, s0: int) -> Group | None:
@@ -1238,6 +1291,12 @@ class _Extractor(_Run):
         target_g: list[Group] = []
         # subject
         relm = re.search(r",\s+who\s+$|,\s+which\s+$", text[max(s0, lo - 8):lo] + " ") if lo > s0 else None
+        shared = self._coordinated_subject(tr, trig_start, prior, s0) if tr.verbal and not passive else None
+        if shared is not None:
+            # "X launched A and condemned B": the second verb shares the first one's subject
+            return self._event(tr, s0, s1, shared.subject if shared.subject is not None else shared.actors,
+                               [] if shared.subject is not None else shared.actor_spans,
+                               self.objects(groups, tr, hi, s0), lo, hi)
         if tr.verbal and not passive:
             actor_g = self.subject(groups, lo, trig_start, s0)
             if actor_g is None and lo > s0 and re.search(r",\s+(?:who|which)\s*$", text[s0:lo]):
@@ -1259,6 +1318,7 @@ class _Extractor(_Run):
         if passive:
             by = [g for g in objs if _prev_word(text, g.start, s0) == "by"]
             subj = self.subject(groups, lo, trig_start, s0)
+            passive_subject = subj
             if by:
                 actor_g = by[0]
                 objs = [subj] if subj is not None else []
@@ -1298,7 +1358,22 @@ class _Extractor(_Run):
             objs = [tr.demand_target] + objs
         actors = actor_g.actors if actor_g is not None else []
         spans = [(m.start, m.end) for m in actor_g.mentions] if actor_g is not None else []
-        return self._event(tr, s0, s1, actors, spans, objs, lo, hi)
+        ev = self._event(tr, s0, s1, actors, spans, objs, lo, hi)
+        if ev is not None and passive:
+            ev.subject = passive_subject.actors if passive_subject is not None else []
+        return ev
+
+    def _coordinated_subject(self, tr: Trigger, trig_start: int, prior: list[CodedEvent],
+                             s0: int) -> CodedEvent | None:
+        """The earlier event of this sentence whose subject a coordinated verb shares ("... and condemned"):
+        the verb follows "and" directly, with no subject of its own in between."""
+        if not prior or not re.search(r"(?:,\s*|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?$",
+                                      self.text[max(s0, trig_start - 40):trig_start]):
+            return None
+        for ev in reversed(prior):
+            if not ev.nominal and ev.trigger[1] <= trig_start and (ev.actors or ev.subject):
+                return ev
+        return None
 
     def objects(self, groups: list[Group], tr: Trigger, hi: int, s0: int) -> list[Group]:
         text = self.text
@@ -1342,6 +1417,11 @@ class _Extractor(_Run):
                     continue
             targets.extend(ents)
             tspans.extend((m.start, m.end) for m in g.mentions)
+        if tr.verbal and tr.code in ("110", "111") and not targets and actors:
+            resp = self._responsible_for(tr.end, hi)
+            if resp is not None:  # "condemned the attack in X": the target is whoever is responsible for it
+                targets.append(resp[0])
+                tspans.append(resp[1])
         orphan = False
         if not actors and not targets:
             if not tr.verbal:
@@ -1386,6 +1466,25 @@ class _Extractor(_Run):
         end = _clause_end(text, end, hi)
         ev.evidence = _trim(text, start, end)
         return ev
+
+    def _responsible_for(self, pos: int, hi: int) -> tuple[GazEntry, tuple[int, int]] | None:
+        """The unnamed perpetrators of the act a criticism is aimed at, from its object noun phrase
+        ("strongly opposed any unilateral actions that ...", "condemned the terrorist attack in X")."""
+        text = self.text
+        m = re.match(r"\s+(?:(?:the|any|all|a|an|this|that|these|those|recent|latest)\s+)*"
+                     r"((?:[\w’'-]+\s+){0,5}?(?:attacks?|actions?|acts?|moves?|bombings?|killings?|strikes?|"
+                     r"shelling|violence|aggression|invasion|occupation|annexation|incursions?|crackdown|"
+                     r"executions?|arrests?|coercion|provocations?|tests?|launch(?:es)?|deployments?|"
+                     r"decisions?|measures?|policies|policy|activities|abuses|atrocities|crimes)\b"
+                     r"(?:\s+(?:in|on|against|that|to|by|of)\b[^,;.]*)?)", text[pos:hi])
+        if not m:
+            return None
+        a, b = _trim(text, pos + m.start(1), pos + m.end(1))
+        phrase = " ".join(text[a:b].split())
+        if len(phrase.split()) > 16:
+            return None
+        name = f"those responsible for {phrase}"
+        return self.use(GazEntry(slugify(name), "Group", name)), (a, b)
 
     def _place(self, g: Group, e: GazEntry) -> GazEntry | None:
         m = g.mentions[0]
