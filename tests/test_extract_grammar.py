@@ -135,3 +135,39 @@ def test_criticising_an_act_targets_those_responsible_and_the_act_is_no_event_of
     ent = next(e for e in f.entities if e.id == "those-responsible-for-bombing-in-lima")
     assert (ent.type, ent.name) == ("Group", "those responsible for bombing in Lima")
     assert len(extract_coded(_article("Peru condemned the bombing in Lima.")).coded) == 1
+
+
+def test_said_it_would_is_a_stated_intention():
+    f = extract(_article("Peru said it would add Chile to the list of partners."))
+    ev = f.events[0]
+    assert (ev.type, ev.actors, ev.targets, ev.modality) == ("Commitment", ("peru",), ("chile",), "planned")
+    f = extract(_article("Peru said that Chile would be happy."))  # "would be" states no act
+    assert f.events == ()
+
+
+def test_two_letter_surnames_are_remembered():
+    f = extract(_article("Chinese Premier Li Wei visited Chile. Li met Peru's president."))
+    assert [(e.type, e.actors) for e in f.events][:1] == [("Visit", ("li-wei",))]
+    rows = _coded("Chinese Premier Li Wei visited Chile. Li met Peru's president.")
+    meet = next(r for r in rows if r["trigger"]["text"] == "met")
+    assert [a["name"] for a in meet["actor"]] == ["Li Wei"]
+
+
+def test_a_noun_event_takes_its_agent_from_by_and_objects_only_through_prepositions():
+    rows = _coded("It was the first visit by a Chilean president since 2017.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["CHL"], [])
+    rows = _coded("During the visit Peru criticised Chile.")
+    visit = [r for r in rows if r["trigger"]["text"] == "visit"]
+    assert all(_codes(r, "recipient") == [] for r in visit)
+
+
+def test_plural_agreements_are_agreements():
+    f = extract(_article("After the talks, Peru and Chile signed several memorandums of understanding."))
+    assert [(e.type, e.actors) for e in f.events] == [("AgreementSigning", ("peru", "chile"))]
+    assert f.agreements and set(f.agreements[0].parties) == {"peru", "chile"}
+
+
+def test_capitalised_month_is_not_a_verb_and_whose_opens_a_clause():
+    rows = _coded("Peru listed countries whose citizens can visit Chile in March.")
+    assert not any(r["event"] == "PROTEST" for r in rows)
+    assert all(_codes(r, "actor") != ["PER"] for r in rows if r["trigger"]["text"] == "visit")

@@ -147,7 +147,7 @@ ACCUSE_CHAR = {"violation", "breach", "crime", "crimes", "illegal", "unlawful", 
                "genocide", "war crime", "war crimes", "interference"}
 RULE_WORDS = re.compile(r"\b(?:resolutions?|laws?|treaty|treaties|convention|conventions|agreement|accords?|"
                         r"charter|sanctions|ceasefire|norms?|rules?)\b", re.IGNORECASE)
-AGREEMENT_HEADS = r"(?:pact|treaty|agreement|accord|deal|memorandum(?:\s+of\s+understanding)?|partnership|alliance|charter|declaration|convention)"
+AGREEMENT_HEADS = r"(?:pacts?|treaty|treaties|agreements?|accords?|deals?|(?:memorandum|memorandums|memoranda)(?:\s+of\s+understanding)?|partnership|alliance|charter|declaration|convention)"
 NOMINAL_EVENT_CODES = {"040", "041", "042", "045", "046", "090", "100", "111", "112", "130", "139", "141", "143",
                        "145", "173", "183", "186", "190", "195", "202", "203", "087"}
 
@@ -617,7 +617,8 @@ class _Run:
         self.persons[name] = p
         if len(parts) >= 2:
             for alias in (parts[-1], parts[0]):
-                if alias not in self.persons and self.gaz.lookup(alias) is None and len(alias) > 2:
+                if alias not in self.persons and self.gaz.lookup(alias) is None and (
+                        len(alias) > 2 or (alias.isalpha() and alias.istitle())):  # "Li", "Wu"
                     self.persons[alias] = p
                     if alias != name:
                         p.aliases.add(alias)
@@ -986,7 +987,8 @@ def _groups(text: str, ms: list[Mention]) -> list[Group]:
 
 def _clause_bounds(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
     """The clause around ``pos``: bounded by ';', ':', relative ', who/which', ' but ', dashes."""
-    seps = re.compile(r";|:\s|\s[–—]\s|,\s+(?:who|which|where|while|whereas|but|although|though|as)\b|\sbut\s"
+    seps = re.compile(r";|:\s|\s[–—]\s|,\s+(?:who|whom|which|where|while|whereas|but|although|though|as)\b|\sbut\s"
+                      r"|\swhose\s"
                       r"|,\s+according\s+to\b|\bwhile\b")
     left, right = s0, s1
     for m in seps.finditer(text, s0, s1):
@@ -1125,7 +1127,7 @@ class _Extractor(_Run):
             if re.search(r"\b(?:not|never|n[’']t|no\s+longer)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]) and \
                     not re.search(r"\b(?:will|would|shall|wo)\s*(?:not|n[’']t)\s+(?:\w+ly\s+)?$", text[max(s0, a - 20):a]):
                 continue  # negated: "did not deny" (but "will not accept" is a refusal)
-            if not p.verbal and text[a:a + 1].isupper() and a > s0:
+            if text[a:a + 1].isupper() and a > s0 and (not p.verbal or not re.search(r"[“\"(]\s*$", text[s0:a])):
                 continue  # a capitalised noun mid-sentence is part of a name ("Strategic Dialogue")
             if any(m0 <= a < m1 for m0, m1 in self._mention_spans):
                 continue
@@ -1133,6 +1135,18 @@ class _Extractor(_Run):
         # nested: a trigger whose span lies inside another (longer) one is dropped
         trs = [t for t in trs if not any(o is not t and o.start <= t.start and t.end <= o.end and
                                           (o.end - o.start) > (t.end - t.start) for o in trs)]
+        # "X said (that) it would V ...": a stated intention of the speaker (CAMEO 030) when V is no other act
+        for m in _SAID_WOULD.finditer(text, s0, s1):
+            v0, v1 = m.span("verb")
+            if m.group("verb").lower() in _NOT_INTENT_VERBS or any(q0 <= m.start() < q1 for q0, q1 in quotes):
+                continue
+            if any(t.start < v1 + 30 and t.end > m.start("aux") for t in trs):
+                continue
+            if any(m0 <= v0 < m1 for m0, m1 in self._mention_spans):
+                continue
+            tr = Trigger(v0, v1, "030", True, m.group("verb").lower(), modality="planned")
+            tr.marker_start = m.start("aux")
+            trs.append(tr)
         trs.sort(key=lambda t: t.start)
         self.recode(trs, s0, s1)
         return trs
@@ -1329,8 +1343,12 @@ class _Extractor(_Run):
             # nominal: actor = possessor ("Wong's visit", "her trip", "their meeting") or the clause subject
             poss = [g for g in groups if g.end <= tr.start and g.mentions[-1].possessor_of is not None
                     and tr.start - g.end <= 40 and not re.search(r"[,;]", text[g.end:tr.start])]
+            by_g = [g for g in objs if re.fullmatch(r"\s+by\s+(?:(?:the|a|an)\s+)?", text[tr.end:g.start])]
             if poss:
                 actor_g = poss[-1]
+            elif by_g:  # "the first visit by a Chinese premier"
+                actor_g = by_g[0]
+                objs = [g for g in objs if g is not by_g[0]]
             else:
                 actor_g = self.subject(groups, lo, trig_start, s0)
                 if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", text[actor_g.end:tr.start]):
@@ -1390,6 +1408,10 @@ class _Extractor(_Run):
     def _event(self, tr: Trigger, s0: int, s1: int, actors: list[GazEntry], actor_spans: list[tuple[int, int]],
                objs: list[Group], lo: int, hi: int) -> CodedEvent | None:
         text = self.text
+        if not tr.verbal:  # a noun takes its participants through prepositions: "visit to X", "talks with Y"
+            objs = [g for g in objs if _prev_word(text, g.start, s0) in NONSUBJECT_PREPS or re.match(
+                r"\s*(?:[\w’'-]+\s+){0,2}(?:to|with|between|by|against|of|from|in|at|for|on)\s+",
+                text[tr.end:g.start])]
         targets: list[GazEntry] = []
         tspans: list[tuple[int, int]] = []
         place: GazEntry | None = None
@@ -1875,6 +1897,16 @@ def _trigger_index() -> dict[str, list[lexicon.Pattern]]:
         for w in _first_forms(p.source):
             first_words.setdefault(w, []).append(p)
     return first_words
+
+
+_SAID_WOULD = re.compile(
+    r"\b(?:said|says|announced|announces|added|stated|confirmed|declared|indicated)\s+(?:that\s+)?"
+    r"(?:(?:it|they|he|she|we|the\s+\w+|[A-Z][\w’'-]*)\s+){1,3}?(?:also\s+)?(?P<aux>would|will)\s+"
+    r"(?:also\s+|soon\s+|now\s+|then\s+)?(?P<verb>[a-z]+)\b")
+#: Verbs after "would" that state no intended act ("would be", "would need", "would like").
+_NOT_INTENT_VERBS = {"be", "have", "not", "never", "need", "like", "want", "remain", "become", "seem", "mean",
+                     "require", "depend", "cost", "take", "make", "allow", "help", "lead", "result", "come", "go",
+                     "get", "do", "say", "tell", "know", "think", "expect", "hope", "face", "lose", "fall", "rise"}
 
 
 def _first_forms(spec: str) -> set[str]:
