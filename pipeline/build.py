@@ -370,6 +370,18 @@ def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache
     return _light(r)
 
 
+def _warm_up(root: Path, base: str, engine: str) -> None:
+    """Import and load here, once, what every article needs (modules, schema, Wikidata cache,
+    shapes, compiled turbo shapes): pool workers are forked from this process and inherit it."""
+    from pipeline import link, mapping  # noqa: F401
+    from pipeline.facts import _fast_schema_check
+    from pipeline.validate import warm_up
+    _fast_schema_check()
+    _resolver(root / "data" / "wikidata")
+    _prefixes(base)
+    warm_up(root / "shapes", root / "ontology", engine, base)
+
+
 def _died(inp: ArticleInput, key: str, detail: str) -> ArticleResult:
     return ArticleResult(inp.id, ok=False, key=key,
                          error=f"{inp.text_path}: {WORKER_DIED} while processing this article ({detail}); "
@@ -594,6 +606,8 @@ def build_dataset(
             stream: Iterable[ArticleResult] = _run_dask(todo, dask, args)
         elif workers > 1 and len(todo) > 1:
             marker_dir.mkdir(parents=True, exist_ok=True)
+            if multiprocessing.get_start_method() == "fork":
+                _warm_up(root, m.base, shacl_engine)
             stream = _run_pool(todo, workers, args, marker_dir)
         else:
             stream = (_work(inp, key, *args) for inp, key in todo)

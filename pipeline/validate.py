@@ -300,6 +300,18 @@ def validate_article(data: Graph, label: str, shapes_dir: Path = SHAPES_DIR,
     return validate(data, label, shapes, ontology_graph(data, ontology_dir, base), engine)
 
 
+def warm_up(shapes_dir: Path = SHAPES_DIR, ontology_dir: Path = ONTOLOGY_DIR, engine: str = "pyshacl",
+            base: str = DEFAULT_BASE) -> None:
+    """Load (and for turbo compile) the shapes and the ontology parts :func:`validate_article`
+    uses, so that worker processes forked afterwards inherit them instead of each loading them."""
+    shapes = shapes_graph(shapes_dir, base)
+    _ontology_parts(ontology_dir, base)
+    if engine == "turbo":
+        _turbo_compiled(shapes)
+        _hierarchy_nt(ontology_dir, base)
+        _concepts_nt(ontology_dir, base)
+
+
 @lru_cache(maxsize=4)
 def _hierarchy_nt(ontology_dir: Path, base: str) -> str:
     return _ontology_parts(ontology_dir, base)[0].serialize(format="nt")
