@@ -171,3 +171,31 @@ def test_capitalised_month_is_not_a_verb_and_whose_opens_a_clause():
     rows = _coded("Peru listed countries whose citizens can visit Chile in March.")
     assert not any(r["event"] == "PROTEST" for r in rows)
     assert all(_codes(r, "actor") != ["PER"] for r in rows if r["trigger"]["text"] == "visit")
+
+
+def test_a_possessive_before_a_verb_form_makes_it_a_noun():
+    rows = _coded("Chilean President Ana Soto visited Peru. During his visit, Bolivia closed the border.")
+    visits = [r for r in rows if r["event"] == "CONSULT"]
+    assert all(_codes(r, "actor") == ["CHL"] for r in visits)  # Bolivia is not the visitor
+    rows = _coded("Peru criticised Yoon’s brief declaration of martial law.")
+    assert not any(r["cameo"] == "040" for r in rows)  # "brief" is an adjective here, not "to brief"
+
+
+def test_where_clause_visit_is_the_same_visit_and_a_trip_leg_is_kept():
+    f = extract(_article("Chilean President Ana Soto visited Peru in June. "
+                         "Soto began the trip in Cusco, where she toured a museum."))
+    visits = [e for e in f.events if e.type == "Visit"]
+    assert len(visits) == 2  # the visit, and the leg in Cusco (not the tour again)
+    assert visits[1].evidence.exact.startswith("Soto began the trip in Cusco")
+
+
+def test_next_summit_is_another_meeting_not_a_re_mention():
+    f = extract(_article("Peru and Chile held a meeting of the Andean Community. "
+                         "They will prepare the next Andean Community summit."))
+    assert len([e for e in f.events if e.type == "Meeting"]) == 2
+
+
+def test_pronoun_without_a_person_in_its_sentence_is_the_previous_subject():
+    rows = _coded("Chilean President Ana Soto met Peruvian Foreign Minister Luis Vega. She later criticised Bolivia.")
+    crit = next(r for r in rows if r["trigger"]["text"] == "criticised")
+    assert [a["name"] for a in crit["actor"]] == ["Ana Soto"]

@@ -351,6 +351,8 @@ class _Run:
         self.last_group: list[GazEntry] = []
         self.snapshot: list[GazEntry] = []
         self._mention_spans: list[tuple[int, int]] = []
+        self._possessive_ends: set[int] = set()
+        self.prev_subject: GazEntry | None = None  # the person subject of the previous sentence, if any
 
     # ---- entities -------------------------------------------------------------------------
     def use(self, e: GazEntry) -> GazEntry:
@@ -767,6 +769,9 @@ class _Run:
             # pronouns
             if t.lower in PRONOUNS_SG and t.lower != "her" or (t.lower == "her"):
                 p = self.last_person()
+                if self.prev_subject is not None and not any(m.entry.type == "Person" and m.form != "pronoun"
+                                                             for m in out):
+                    p = self.prev_subject  # no person named yet in this sentence: the last sentence's subject
                 if p is not None:
                     m = Mention(t.start, t.end, p, "pronoun", i, i + 1)
                     if t.lower in ("his", "her"):
@@ -1041,6 +1046,7 @@ class _Extractor(_Run):
             self.snapshot = list(self.recent)
             ms = self.mentions(toks, s0, s1)
             self._mention_spans = [(m.start, m.end) for m in ms]
+            self._possessive_ends = {m.end for m in ms if m.possessor_of is not None}
             groups = _groups(text, ms)
             quotes = _quotes(text, s0, s1)
             triggers = self.triggers(toks, s0, s1, first_words, quotes)
@@ -1055,6 +1061,7 @@ class _Extractor(_Run):
                     continue
                 self.attach_date(ev, dates, s0, s1)
                 sent_events.append(ev)
+            sent_events = self._merge_where_legs(sent_events)
             if self._pending_included is not None:
                 at, mev = self._pending_included
                 g = next((g for g in groups if 0 <= g.start - at <= 6), None)
@@ -1071,6 +1078,9 @@ class _Extractor(_Run):
             for st in self.statements[n_before:]:
                 self.reported_allegation(st, sent_events, groups, s0, s1)
             self.events.extend(sent_events)
+            subj = next((ev.actors[0] for ev in sent_events if not ev.nominal and len(ev.actors) == 1 and
+                         ev.actors[0].type == "Person" and ev.subject is None), None)
+            self.prev_subject = subj
             for g in groups:
                 acts = g.actors
                 for a in acts:
@@ -1080,6 +1090,20 @@ class _Extractor(_Run):
         self.finish()
         return Extraction(text, sents, self.entities, self.events, self.statements, self.claims,
                           self.holdings, self.agreements)
+
+    def _merge_where_legs(self, evs: list[CodedEvent]) -> list[CodedEvent]:
+        """"began the trip in Adelaide, where he toured the zoo": the visit in a "where" clause is the
+        same visit as the one it describes (same actor), not another one."""
+        out: list[CodedEvent] = []
+        for ev in evs:
+            prev = next((o for o in reversed(out) if o.code == "042" and ev.code == "042" and o.actors
+                         and set(a.id for a in o.actors) == set(a.id for a in ev.actors)), None)
+            if prev is not None and re.search(r",\s+where\s", self.text[prev.trigger[1]:ev.trigger[0]]):
+                if ev.place is not None and prev.place is None:
+                    prev.place = ev.place
+                continue
+            out.append(ev)
+        return out
 
     # ---- triggers -------------------------------------------------------------------------
     def triggers(self, toks: list[Token], s0: int, s1: int, first_words: dict[str, list[lexicon.Pattern]],
@@ -1153,7 +1177,7 @@ class _Extractor(_Run):
 
     def _after_mention(self, a: int) -> bool:
         """True when an actor mention ends right before ``a`` (its subject: "Japan backs ...")."""
-        return any(0 <= a - m1 <= 2 for _, m1 in self._mention_spans)
+        return any(0 <= a - m1 <= 2 and m1 not in self._possessive_ends for _, m1 in self._mention_spans)
 
     def recode(self, trs: list[Trigger], s0: int, s1: int) -> None:
         """Intent / threat / refusal / demand markers before a trigger re-code it."""
@@ -1354,7 +1378,8 @@ class _Extractor(_Run):
                 if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", text[actor_g.end:tr.start]):
                     actor_g = None
             if actor_g is None:
-                ofg = [g for g in objs if _prev_word(text, g.start, s0) in ("of", "between", "by")]
+                ofg = [g for g in objs if re.fullmatch(r"\s+(?:of|between|by)\s+(?:(?:the|a|an)\s+)?",
+                                                       text[tr.end:g.start])]
                 if ofg:
                     actor_g = ofg[0]
                     objs = [g for g in objs if g is not ofg[0]]
@@ -1409,9 +1434,8 @@ class _Extractor(_Run):
                objs: list[Group], lo: int, hi: int) -> CodedEvent | None:
         text = self.text
         if not tr.verbal:  # a noun takes its participants through prepositions: "visit to X", "talks with Y"
-            objs = [g for g in objs if _prev_word(text, g.start, s0) in NONSUBJECT_PREPS or re.match(
-                r"\s*(?:[\w’'-]+\s+){0,2}(?:to|with|between|by|against|of|from|in|at|for|on)\s+",
-                text[tr.end:g.start])]
+            objs = [g for g in objs if "," not in text[tr.end:g.start] and re.search(
+                r"\b(?:to|with|between|by|against|of|from|in|at|for|on|over|into|towards?|and)\b", text[tr.end:g.start])]
         targets: list[GazEntry] = []
         tspans: list[tuple[int, int]] = []
         place: GazEntry | None = None
@@ -1453,7 +1477,11 @@ class _Extractor(_Run):
             return None  # hosting needs a guest
         # unnamed place object of a visit: "visiting the Demilitarized Zone (DMZ)"
         if tr.code == "042" and place is None:
-            pm = re.match(r"\s+(?:the\s+)?((?:[A-Z][\w-]+\s+){0,4}[A-Z][\w-]+)(?:\s+\(([A-Z]{2,6})\))?", text[tr.end:hi])
+            pm = re.match(r"\s+(?:(?:to|in|at)\s+)?(?:the\s+)?((?:[A-Z][\w-]+\s+){0,4}[A-Z][\w-]+)(?:\s+\(([A-Z]{2,6})\))?",
+                          text[tr.end:hi])
+            if pm and (_is_month_or_day(pm.group(1).split()[0]) or (tr.verbal and re.match(r"\s+(?:to|in|at)\s", text[tr.end:hi])
+                                                                    and not text[tr.start:tr.end].lower().startswith(("arriv", "travel", "fl")))):
+                pm = None
             if pm and self.gaz.lookup(pm.group(1)) is None:
                 name = pm.group(1)
                 place = self.use(GazEntry(slugify(name), "Place", name,
@@ -1872,7 +1900,16 @@ class _Extractor(_Run):
                     return {a.id for a in es} | {a.country for a in es if a.country}
                 same = [o for o in kept if o.model_type == ev.model_type and
                         (not ev.actors or ids(o.actors) & ids(ev.actors))]
-                if any(set(t.id for t in ev.targets) <= set(t.id for t in o.targets) | {
+                same = [o for o in same if o.modality == ev.modality and (not ev.date or not o.date or
+                                                                            ev.date == o.date)]
+                if re.search(r"\b(?:next|upcoming|planned|future|another|second|third|previous|"
+                             r"earlier|new|separate)\b[^.,;]{0,40}$", self.text[max(0, ev.trigger[0] - 50):ev.trigger[0]],
+                             re.I):
+                    pass  # "the next summit", "a separate meeting": another event, not a re-mention
+                elif ev.place is not None and ev.place.type == "Place" and not any(
+                        o.place is not None and o.place.id == ev.place.id for o in same):
+                    pass  # a leg of the trip at a place of its own ("began the trip in Adelaide")
+                elif any(set(t.id for t in ev.targets) <= set(t.id for t in o.targets) | {
                         (o.place.country or o.place.id) if o.place else ""} for o in same):
                     continue  # a later reference to an event already reported ("the visit", "his trip")
             kept.append(ev)
@@ -1934,6 +1971,9 @@ def _verb_context_ok(text: str, a: int, b: int, s0: int, head: str) -> bool:
               "first", "second", "latest", "next", "annual", "recent", "planned", "bilateral") \
             and head.endswith(("ing", "ed")):
         return False
+    if pw in ("the", "a", "an", "their", "his", "her", "its", "our", "s", "’s", "'s") or \
+            re.search(r"[’']s\s+$", text[max(s0, a - 3):a]):
+        return False  # "Yoon’s brief declaration", "the visit": a noun or adjective, never a verb
     return True
 
 

@@ -99,7 +99,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("accept~ * formula|proposal|plan|offer|deal|terms|mediation", "030"),
     # --- 04 consult
     ("visit~", "042"), ("arrive~ in|at", "042"), ("travel~ to", "042"), ("fly~ to", "042"),
-    ("visit|visits|trip|trips|tour|journey", "042"),
+    ("visit|visits|trip|trips|tour|journey", "042"), ("tour~", "042"),
     ("host~", "043"), ("receive~ * delegation|mission|envoy|visitor", "043"),
     ("give~ * welcome", "043"),
     ("meet~", "040"), ("hold~ * meeting|meetings|discussions|consultations|summit", "040"),
