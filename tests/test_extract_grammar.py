@@ -199,3 +199,28 @@ def test_pronoun_without_a_person_in_its_sentence_is_the_previous_subject():
     rows = _coded("Chilean President Ana Soto met Peruvian Foreign Minister Luis Vega. She later criticised Bolivia.")
     crit = next(r for r in rows if r["trigger"]["text"] == "criticised")
     assert [a["name"] for a in crit["actor"]] == ["Ana Soto"]
+
+
+def test_weapon_of_a_state_is_that_states_act_and_reported_speech_makes_it_an_allegation():
+    f = extract(_article("Peru said the hospital had been hit by a Chilean missile."))
+    acc = [e for e in f.events if e.type == "Accusation"]
+    assert [(e.actors, e.targets, e.modality) for e in acc] == [(("peru",), ("chile",), "alleged")]
+    claim = next(c for c in f.claims if c.id == acc[0].claim)
+    assert claim.text == "the hospital had been hit by a Chilean missile"
+
+
+def test_troops_sent_without_an_agent_were_sent_by_their_own_state():
+    rows = _coded("Chilean troops were deployed to Bolivia.")
+    assert (rows[0]["cameo"], _codes(rows[0], "actor"), _codes(rows[0], "recipient")) == ("072", ["CHL"], ["BOL"])
+
+
+def test_passive_agent_after_a_determiner():
+    rows = _coded("The Peruvian plan was rejected by the Chilean government.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["CHL"], ["PER"])
+
+
+def test_called_x_a_negative_noun_is_a_criticism_and_the_x_refers_back_to_its_actors():
+    f = extract(_article("Chile deployed troops to Bolivia. Peru called the deployment a dangerous escalation."))
+    crit = [e for e in f.events if e.type == "Criticism"]
+    assert [(e.actors, e.targets) for e in crit] == [(("peru",), ("chile",))]
+    assert crit[0].characterisations == ("dangerous escalation",)

@@ -85,6 +85,10 @@ PEOPLE_NOUNS = {
     "peacekeepers", "peacekeeping troops", "observers", "monitors", "doctors", "workers", "students",
     "farmers", "citizens", "nationals", "civilians", "prisoners", "refugees", "demonstrators", "protesters",
     "activists", "lawmakers", "legislators", "deputies", "police", "border patrol", "agents", "experts",
+    # weapons and units: "hit by a Russian missile" is an act of Russia
+    "missile", "missiles", "drone", "drones", "rocket", "rockets", "artillery", "warplane", "fighter jets",
+    "bombers", "submarine", "submarines", "warship", "gunboats", "patrol boats", "vessels", "coast guard ships",
+    "navy ships", "battalion", "battalions", "brigade", "brigades", "units", "contingent", "military units",
 }
 GROUP_NOUNS = {"rebels", "militants", "guerrillas", "guerrilla", "insurgents", "separatists", "militiamen",
                "militia", "extremists", "fundamentalists", "hackers", "opposition", "fighters", "bombers",
@@ -142,7 +146,8 @@ NEGATIVE_CHAR = {"destabilising", "destabilizing", "dangerous", "provocative", "
                  "regrettable", "deplorable", "outrageous", "aggressive", "hostile", "unjustified", "absurd",
                  "baseless", "unfounded", "hypocritical", "shameful", "disgraceful", "illegal", "unlawful",
                  "violation", "breach", "crime", "aggression", "terrorism", "genocide", "coercive", "bullying",
-                 "interference", "concern", "worrying", "alarming", "not conducive"}
+                 "interference", "concern", "worrying", "alarming", "not conducive", "escalation", "provocation",
+                 "setback", "disappointment", "blow to", "mistake", "betrayal", "disgrace", "farce", "sham"}
 ACCUSE_CHAR = {"violation", "breach", "crime", "crimes", "illegal", "unlawful", "aggression", "terrorism",
                "genocide", "war crime", "war crimes", "interference"}
 RULE_WORDS = re.compile(r"\b(?:resolutions?|laws?|treaty|treaties|convention|conventions|agreement|accords?|"
@@ -209,6 +214,7 @@ class Trigger:
     marker_start: int | None = None  # start of an intent/threat/demand marker
     demand_target: Group | None = None
     must: bool = False  # "X said Y must ...": a demand of X on Y
+    self_agent: bool = False  # a passive whose subject's own state is the agent ("troops were sent")
 
 
 @dataclass
@@ -1159,6 +1165,13 @@ class _Extractor(_Run):
         # nested: a trigger whose span lies inside another (longer) one is dropped
         trs = [t for t in trs if not any(o is not t and o.start <= t.start and t.end <= o.end and
                                           (o.end - o.start) > (t.end - t.start) for o in trs)]
+        # "Chilean troops were sent to Bolivia": military support by the troops' own state (072)
+        for m in _TROOPS_SENT.finditer(text, s0, s1):
+            v0, v1 = m.span("v")
+            if not any(t.start <= v0 < t.end for t in trs):
+                tr = Trigger(v0, v1, "072", True, m.group("v").lower())
+                tr.self_agent = True
+                trs.append(tr)
         # "X said (that) it would V ...": a stated intention of the speaker (CAMEO 030) when V is no other act
         for m in _SAID_WOULD.finditer(text, s0, s1):
             v0, v1 = m.span("verb")
@@ -1354,12 +1367,16 @@ class _Extractor(_Run):
         # objects
         objs = self.objects(groups, tr, hi, s0)
         if passive:
-            by = [g for g in objs if _prev_word(text, g.start, s0) == "by"]
+            by = [g for g in objs if re.search(r"\bby\s+(?:(?:the|a|an)\s+)?$", text[max(s0, g.start - 8):g.start])]
             subj = self.subject(groups, lo, trig_start, s0)
             passive_subject = subj
             if by:
                 actor_g = by[0]
                 objs = [subj] if subj is not None else []
+            elif tr.self_agent and subj is not None:
+                # "North Korean troops had been sent to Russia": the troops' state sent them
+                actor_g = subj
+                objs = [g for g in objs if g is not subj]
             else:
                 objs = [subj] if subj is not None else []
                 actor_g = None
@@ -1466,7 +1483,7 @@ class _Extractor(_Run):
         if tr.verbal and tr.code in ("110", "111") and not targets and actors:
             resp = self._responsible_for(tr.end, hi)
             if resp is not None:  # "condemned the attack in X": the target is whoever is responsible for it
-                targets.append(resp[0])
+                targets.extend(resp[0])
                 tspans.append(resp[1])
         orphan = False
         if not actors and not targets:
@@ -1533,8 +1550,15 @@ class _Extractor(_Run):
         phrase = " ".join(text[a:b].split())
         if len(phrase.split()) > 16:
             return None
+        dm = re.match(r"\s+(?:the|this|that|these|those)\s+([a-z]+)\b", text[pos:hi])
+        if dm:  # "called the deployment ...": the deployment reported before, by its actors
+            stem = dm.group(1)[:6]
+            for ev in reversed(self.events):
+                if ev.actors and text[ev.trigger[0]:ev.trigger[1]].lower().startswith(stem[:5]) and \
+                        ev.trigger[0] < pos:
+                    return list(ev.actors), (a, b)
         name = f"those responsible for {phrase}"
-        return self.use(GazEntry(slugify(name), "Group", name)), (a, b)
+        return [self.use(GazEntry(slugify(name), "Group", name))], (a, b)
 
     def _place(self, g: Group, e: GazEntry) -> GazEntry | None:
         m = g.mentions[0]
@@ -1562,7 +1586,10 @@ class _Extractor(_Run):
         text = self.text
         rx = re.compile(r"\b(?:label\w*|describ\w*|call\w*|brand\w*|term\w*|characteri[sz]\w*|highlight\w*|"
                         r"denounc\w*|condemn\w*|criticis\w*|criticiz\w*)\b[^.;]{0,80}?\bas\s+(?:an?\s+|the\s+)?")
-        for m in rx.finditer(text, s0, s1):
+        found = [(m, m.start() + m.group().rstrip().rfind(" as")) for m in rx.finditer(text, s0, s1)]
+        found += [(m, m.start(2) - 1) for m in _CALLED_A.finditer(text, s0, s1)
+                  if not any(f.start() <= m.start() < f.end() for f, _ in found)]
+        for m, obj_end in found:
             chars = _char_phrases(text, m.end(), s1)
             if not chars:
                 continue
@@ -1587,7 +1614,7 @@ class _Extractor(_Run):
                                  [(x.start, x.end) for x in subj.mentions] if subj else [], objs, lo, hi)
                 if ev is None:
                     continue
-                ev.claim_text = (verb_end, m.start() + m.group().rstrip().rfind(" as"))  # type: ignore[attr-defined]
+                ev.claim_text = (verb_end, obj_end)  # type: ignore[attr-defined]
                 evs.append(ev)
                 target = ev
             for w in words:
@@ -1936,6 +1963,12 @@ def _trigger_index() -> dict[str, list[lexicon.Pattern]]:
     return first_words
 
 
+#: "called the deployment a significant escalation": a characterisation without "as".
+_CALLED_A = re.compile(r"\b(?:call(?:ed|s|ing)?|brand(?:ed|s|ing)?|label(?:l?ed|s|l?ing)?|term(?:ed|s|ing)?)\s+"
+                       r"((?:the|this|that|these|those|its|their|his|her)\s+(?:[\w’'-]+\s+){0,4}?)(an?\s+)")
+_TROOPS_SENT = re.compile(r"\b(?:troops|soldiers|forces|personnel|units|fighters)\s+(?:had\s+|have\s+|has\s+)?"
+                          r"(?:been|were|was|are|is|being)\s+(?:\w+ly\s+)?(?P<v>sent|deployed|dispatched|transferred)"
+                          r"\s+(?:to|into|in)\b")
 _SAID_WOULD = re.compile(
     r"\b(?:said|says|announced|announces|added|stated|confirmed|declared|indicated)\s+(?:that\s+)?"
     r"(?:(?:it|they|he|she|we|the\s+\w+|[A-Z][\w’'-]*)\s+){1,3}?(?:also\s+)?(?P<aux>would|will)\s+"

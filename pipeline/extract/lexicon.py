@@ -212,7 +212,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("beat~|torture~", "182"), ("rape~", "182"), ("sexually abuse~", "182"),
     ("bombing|bomb attack|car bomb|bombs|explosive device|bomb explosion", "183"), ("suicide bomber|suicide bombers", "183"),
     ("assassinate~", "186"), ("attempt to assassinate", "185"), ("assassination", "186"),
-    ("kill~|wound~|injure~|murder~|execute~", "190"),
+    ("kill~|wound~|injure~|murder~|execute~", "190"), ("hit~ by", "190"),
     ("hold~ * as human shields", "184"),
     # --- 19 fight
     ("attack~|raid~|storm~|invade~|ambush~", "190"), ("attack|attacks|invasion|raid|offensive", "190"),
