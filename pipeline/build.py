@@ -153,12 +153,21 @@ def _hash_files(paths: Iterable[Path]) -> str:
 #: Package files that never run in the per-article work (the CLI, the server, the store loaders):
 #: editing them does not invalidate cached article results. Everything else counts as code version.
 NOT_PER_ARTICLE = ("cli.py", "commands/", "server/", "load.py", "store.py", "ingest.py", "vocabgen.py")
+#: The extractor: its code version is checked only for results it made (articles without curated
+#: facts), so that editing it does not invalidate the curated articles.
+EXTRACTOR = "extract/"
 
 
 def _code_files() -> list[Path]:
     files = [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.glob("*.json")]
-    return [f for f in files
-            if not f.relative_to(PACKAGE_DIR).as_posix().startswith(NOT_PER_ARTICLE) and "__pycache__" not in f.parts]
+    return [f for f in files if "__pycache__" not in f.parts
+            and not f.relative_to(PACKAGE_DIR).as_posix().startswith((*NOT_PER_ARTICLE, EXTRACTOR))]
+
+
+@lru_cache(maxsize=1)
+def extractor_key() -> str:
+    """Hash of the extractor's code (``pipeline/extract/``)."""
+    return _hash_files(f for f in (PACKAGE_DIR / EXTRACTOR).rglob("*.py") if "__pycache__" not in f.parts)
 
 
 @lru_cache(maxsize=8)
@@ -308,11 +317,14 @@ def _cache_get(cache_dir: Path, key: str) -> ArticleResult | None:
     p = cache_dir / f"{key}.json"
     try:
         d = json.loads(p.read_bytes())
+        extractor = d.pop("extractor", None)
         d.pop("nquads", None)
         d["seconds"] = tuple(d.get("seconds", ()))
         r = ArticleResult(**{**d, "cached": True, "key": key})
     except (OSError, ValueError, TypeError):
         return None
+    if r.origin != "curated" and extractor != extractor_key():
+        return None  # made (or possibly made) by the extractor, whose code has changed since
     if r.ok and not ((cache_dir / f"{key}.nq").exists() and (cache_dir / f"{key}.trig").exists()):
         return None
     return _light(r)
@@ -334,6 +346,8 @@ def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str) -> None:
     d.pop("nquads")
     d.pop("cached")
     d["key"] = key
+    if r.origin != "curated":
+        d["extractor"] = extractor_key()
     atomic_write(cache_dir / f"{key}.json", json.dumps(d).encode("utf-8"), sync=False)
 
 

@@ -114,6 +114,20 @@ def test_incremental_rebuild_redoes_only_the_touched_article(corpus: Path, tmp_p
     assert _files(fresh / "data" / "published") == after
 
 
+def test_extractor_changes_redo_only_extracted_articles(corpus: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.build as build
+    root = _copy(corpus, tmp_path / "proj")
+    shutil.copy(ARTICLES / "modi-moscow-visit-2024.txt", root / "data" / "articles" / "plain-text-article.txt")
+    first = build_dataset(root, workers=1, shacl_engine="turbo")
+    assert first.reused == 0 and len(first.published) + len(first.quarantined) == N + 1
+    assert build_dataset(root, workers=1, shacl_engine="turbo").reused == N + 1
+    monkeypatch.setattr(build, "extractor_key", lambda: "another version of the extractor")
+    again = build_dataset(root, workers=1, shacl_engine="turbo")
+    assert again.reused == N
+    assert [r.id for r in [*again.published, *again.quarantined] if not r.cached] == ["plain-text-article"]
+
+
 def test_external_sort_publish_matches_in_memory(corpus: Path, tmp_path: Path) -> None:
     root = _copy(corpus, tmp_path / "proj")
     res = build_dataset(root, workers=1, shacl_engine="turbo")

@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default=None, help="IRI base (default: env DIPLOKG_BASE or https://w3id.org/diplokg/)")
     p.add_argument("--no-cache", action="store_true", help="redo every article, ignoring cached results")
     p.add_argument("--dask", metavar="SCHEDULER-ADDRESS", default=None,
-                   help="run the per-article work on this Dask scheduler (e.g. tcp://10.0.0.5:8786); "
+                   help="run the per-article work on this Dask scheduler (e.g. tcp://scheduler:8786); "
                         "its workers must see ROOT at the same path (needs diplokg[dask])")
     p.add_argument("--shacl-engine", choices=("pyshacl", "turbo"), default="pyshacl",
                    help="SHACL engine: pyshacl (the reference) or turbo (pyshacl-turbo, needs diplokg[turbo])")
