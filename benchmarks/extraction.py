@@ -65,6 +65,14 @@ def entity_map(gold: Facts, pred: Facts) -> dict[str, str]:
                 break
         else:
             out[e.id] = e.id
+            # the same kind of body of the same state, named differently ("North Korea’s mission" /
+            # "North Korean mission to the United Nations"): same type, same country, same head noun
+            head = e.name.replace("’", "'").split()[-1].lower() if e.name.split() else ""
+            if e.type in ("GovernmentBody", "Organization", "Group") and e.country:
+                same = [g for g in gold.entities if g.type == e.type and g.country == e.country
+                        and head in g.name.replace("’", "'").lower().split()]
+                if len(same) == 1:
+                    out[e.id] = same[0].id
     return out
 
 

@@ -72,8 +72,10 @@ def test_seed_quotations_and_speakers(seed):
     q = by_quote["Korea and Australia are aligned in our vision for upholding the rules-based order in the region."]
     assert (q.speaker, q.verb) == ("cho-tae-yul", "stated")
     assert by_quote["flagrant violation"].speaker == "penny-wong"
-    ind = next(s for s in seed.statements if not s.direct)
+    ind = next(s for s in seed.statements if not s.direct and s.verb != "describing")
     assert ind.speaker == "south-korean-foreign-ministry"
+    described = next(s for s in seed.statements if s.verb == "describing")  # "describing it as escalatory ..."
+    assert (described.speaker, described.quote) == ("penny-wong", "it as escalatory and not conducive to peace")
     assert ind.quote.startswith("South Korea and Australia plan to initiate a dialogue")
 
 

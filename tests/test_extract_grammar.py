@@ -224,3 +224,44 @@ def test_called_x_a_negative_noun_is_a_criticism_and_the_x_refers_back_to_its_ac
     crit = [e for e in f.events if e.type == "Criticism"]
     assert [(e.actors, e.targets) for e in crit] == [(("peru",), ("chile",))]
     assert crit[0].characterisations == ("dangerous escalation",)
+
+
+def test_called_and_described_are_indirect_statements_of_the_subject():
+    f = extract(_article("Peru's mission to the United Nations called them groundless. "
+                         "The Chilean government described the relationship as stabilising."))
+    assert [(s.speaker, s.quote, s.verb, s.direct) for s in f.statements] == [
+        ("peru-s-mission", "them groundless", "called", False),
+        ("chilean-government", "the relationship as stabilising", "described", False)]
+
+
+def test_two_speakers_each_make_the_statement():
+    f = extract(_article("Peruvian Foreign Minister Ana Ruiz met Chilean Foreign Minister Luis Vega. "
+                         "The two ministers agreed that the two countries should keep up their cooperation."))
+    assert sorted(s.speaker for s in f.statements) == ["ana-ruiz", "luis-vega"]
+    assert {s.quote for s in f.statements} == {"the two countries should keep up their cooperation"}
+
+
+def test_members_speaking_after_a_meeting_of_their_organisation_speak_for_it():
+    f = extract(_article("The meeting of the Andean Pact brought together Peruvian Foreign Minister Ana Ruiz "
+                         "and Chilean Foreign Minister Luis Vega. In a joint statement, the two ministers said "
+                         "they opposed any unilateral moves.",))
+    # no organisation known: each minister speaks
+    assert sorted(s.speaker for s in f.statements) == ["ana-ruiz", "luis-vega"]
+    f = extract(_article("The meeting of ASEAN brought together Peruvian Foreign Minister Ana Ruiz "
+                         "and Chilean Foreign Minister Luis Vega. In a joint statement, the two ministers said "
+                         "they opposed any unilateral moves. The ministers also said they would continue talks."))
+    assert [s.speaker for s in f.statements] == ["association-of-southeast-asian-nations"] * 2
+    commit = next(e for e in f.events if e.type == "Commitment")
+    assert set(commit.actors) == {"ana-ruiz", "luis-vega"}  # "they" after "the ministers said"
+
+
+def test_a_prepositional_place_before_a_comma_is_not_joined_to_the_subject():
+    f = extract(_article("In Lima, the Chilean embassy said that Peru had closed the border."))
+    assert [(s.speaker, s.quote) for s in f.statements] == [("chilean-embassy", "Peru had closed the border")]
+
+
+def test_a_ministry_metonym_is_the_ministry():
+    f = extract(_article("The State Department said that Peru had closed the border."))
+    body = next(e for e in f.entities if e.id == "united-states-department-of-state")
+    assert (body.type, body.country, body.aliases) == ("GovernmentBody", "united-states", ("State Department",))
+    assert f.statements[0].speaker == "united-states-department-of-state"

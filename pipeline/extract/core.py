@@ -66,6 +66,11 @@ _PORTFOLIO_WORDS = {"state", "defense", "defence", "foreign", "affairs", "home",
 _FUNCTION_WORDS = {"of", "and", "for", "the", "under"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
              "el", "ben", "di", "del", "y"}
+#: Metonyms that name a ministry rather than the state as a whole: surface -> the body's name.
+INSTITUTION_METONYMS = {
+    "State Department": "United States Department of State", "Pentagon": "United States Department of Defense",
+    "Foreign Office": "Foreign, Commonwealth and Development Office", "Quai d'Orsay": "French Ministry for Europe and Foreign Affairs",
+}
 #: Nouns that make "Demonym/Country's + noun" a government body.
 BODY_NOUNS = {
     "foreign ministry", "ministry", "defence ministry", "defense ministry", "government", "embassy",
@@ -731,6 +736,16 @@ class _Run:
                     continue
                 if entry.type == "Person":
                     entry = self.register_person(entry.name, self.entities.get(entry.country or ""))
+                surface = " ".join(self.span_text(toks, i, j).split()).replace("’", "'")
+                if form == "capital" and surface in INSTITUTION_METONYMS:
+                    # "the State Department said": the ministry itself, a body of its state
+                    full = INSTITUTION_METONYMS[surface]
+                    body = self.use(GazEntry(slugify(full), "GovernmentBody", full, aliases={surface},
+                                             country=entry.id))
+                    self.use(entry)
+                    out.append(Mention(t.start, toks[j - 1].end, body, "body", i, j))
+                    i = j
+                    continue
                 m = Mention(t.start, toks[j - 1].end, self.use(entry), form, i, j)
                 if poss and k < n:
                     m.possessor_of = toks[k].lower
@@ -772,6 +787,15 @@ class _Run:
                                                members=tuple(members)))
                         i = j - 1
                         break
+            # "the ministers", "the leaders" (no number): the people last named together
+            if t.lower == "the" and i + 1 < n and toks[i + 1].lower in ("ministers", "leaders") and \
+                    not (out and out[-1].tj == i) and len(self.last_group) >= 2 and \
+                    all(a.type == "Person" for a in self.last_group) and \
+                    not (i + 2 < n and toks[i + 2].lower in ("of", "from")):
+                out.append(Mention(t.start, toks[i + 1].end, self.last_group[0], "pronoun", i, i + 2,
+                                   members=tuple(self.last_group)))
+                i += 2
+                continue
             # pronouns
             if t.lower in PRONOUNS_SG and t.lower != "her" or (t.lower == "her"):
                 p = self.last_person()
@@ -795,9 +819,10 @@ class _Run:
                 if ref is not None:
                     out.append(Mention(t.start, t.end, ref.entry, "pronoun", i, i + 1, members=ref.members))
             elif t.lower in ("they", "their") and _reported_pronoun(toks, i) and any(
-                    m.form != "pronoun" for m in out):
-                ref = next(m for m in reversed(out) if m.form != "pronoun")
-                g = [m for m in out if m.form != "pronoun"]
+                    m.form != "pronoun" or len(m.members) >= 2 for m in out):
+                # "the four ministers said they ...": the plural subject, named or itself anaphoric
+                ref = next(m for m in reversed(out) if m.form != "pronoun" or len(m.members) >= 2)
+                g = [m for m in out if m.form != "pronoun" or len(m.members) >= 2]
                 members = tuple(a for m in g[-2:] for a in m.actors) if len(g) >= 2 and \
                     self.text[g[-2].end:g[-1].start].strip() in ("and", ",", ", and") else ref.actors
                 out.append(Mention(t.start, t.end, members[0], "pronoun", i, i + 1, members=members))
@@ -987,7 +1012,7 @@ def _groups(text: str, ms: list[Mention]) -> list[Group]:
         seps = [re.sub(r"\s+", " ", text[a.end:b.start].strip().lower()) for a, b in zip(g.mentions, g.mentions[1:])]
         for k, m in enumerate(g.mentions[1:]):
             sep = seps[k]
-            if sep == "," and not any("and" in x or "as well as" in x for x in seps[k + 1:]):
+            if sep in (",", ", the") and not any("and" in x or "as well as" in x for x in seps[k + 1:]):
                 fixed.append(Group(cur))
                 cur = [m]
             else:
@@ -1177,7 +1202,7 @@ class _Extractor(_Run):
             v0, v1 = m.span("verb")
             if m.group("verb").lower() in _NOT_INTENT_VERBS or any(q0 <= m.start() < q1 for q0, q1 in quotes):
                 continue
-            if any(t.start < v1 + 30 and t.end > m.start("aux") for t in trs):
+            if any(m.start("aux") <= t.start <= v1 for t in trs):  # the verb is a known act itself
                 continue
             if any(m0 <= v0 < m1 for m0, m1 in self._mention_spans):
                 continue
@@ -1589,11 +1614,14 @@ class _Extractor(_Run):
         found = [(m, m.start() + m.group().rstrip().rfind(" as")) for m in rx.finditer(text, s0, s1)]
         found += [(m, m.start(2) - 1) for m in _CALLED_A.finditer(text, s0, s1)
                   if not any(f.start() <= m.start() < f.end() for f, _ in found)]
+        found += [(m, m.end(1)) for m in _CALLED_ADJ.finditer(text, s0, s1)
+                  if not any(f.start() <= m.start() < f.end() for f, _ in found)]
         for m, obj_end in found:
             chars = _char_phrases(text, m.end(), s1)
             if not chars:
                 continue
             words = [c for c, _ in chars]
+            self._characterisation_statement(m, chars, groups, s0, s1, quotes)
             target = None
             for ev in evs:
                 if ev.code[:2] == "11" and ev.trigger[0] <= m.start():
@@ -1620,6 +1648,50 @@ class _Extractor(_Run):
             for w in words:
                 if w not in target.characterisations:
                     target.characterisations.append(w)
+
+    def _characterisation_statement(self, m: re.Match, chars: list[tuple[str, int]], groups: list[Group],
+                                    s0: int, s1: int, quotes: list[tuple[int, int]]) -> None:
+        """"X called them groundless", "X described the relationship as stabilising": what X said about
+        something, as an indirect statement (the object and the characterisation, in X's words)."""
+        text = self.text
+        if any(q0 <= m.start() < q1 for q0, q1 in quotes) or not re.match(r"(?i)(?:describ|call|term|brand)",
+                                                                           m.group()):
+            return  # "labelling it as", "condemned it as": a characterisation inside another act
+        lo, hi = _clause_bounds(text, s0, s1, m.start())
+        subj = self.subject(groups, lo, m.start(), s0)
+        if subj is None:
+            return
+        verb_end = m.start() + len(m.group().split()[0])
+        last, at = chars[-1]
+        end = text.find(last, at) + len(last) if text.find(last, at) >= 0 else m.end()
+        a, b = _trim(text, verb_end, end)
+        if b - a < 3:
+            return
+        about = list(dict.fromkeys(x.entry for g in groups for x in g.mentions if a <= x.start < b and
+                                   x.form != "pronoun" and x.entry.type in ("State", "InternationalOrganization",
+                                                                           "Person", "GovernmentBody", "Group")))
+        for sp in self._speakers(subj, s0, s1):
+            self.statements.append(StatementDraft(sp, (a, b), False, m.group().split()[0], about, (s0, s1)))
+
+    def _speakers(self, g: Group, s0: int, s1: int) -> list[GazEntry]:
+        """Who speaks when a group says something: each person of "the two ministers", or the organisation
+        whose meeting the speakers (several people) have just held ("the four ministers said" after a
+        meeting of the Quad); else the first actor of the group."""
+        acts = g.actors
+        people = [a for a in acts if a.type == "Person"]
+        if len(people) >= 2 and len(people) == len(acts):
+            ids = {p.id for p in people}
+            for ev in reversed(self.events):
+                if ev.model_type not in ("Meeting", "Negotiation"):
+                    continue
+                parts = list(ev.actors) + list(ev.targets)
+                orgs = [a for a in parts if a.type == "InternationalOrganization"]
+                if orgs and (ids <= {a.id for a in parts} or len(ids & {a.id for a in parts}) >= 2 or
+                             re.search(r"(?i)\bjoint\s+statement\b", self.text[s0:s1])):
+                    return orgs[:1]
+                break  # only the latest meeting counts
+            return people
+        return acts[:1]
 
     # ---- agreements -----------------------------------------------------------------------
     def agreements_in(self, groups: list[Group], evs: list[CodedEvent], s0: int, s1: int, dates: list) -> None:
@@ -1881,7 +1953,8 @@ class _Extractor(_Run):
     def _said_that(self, groups: list[Group], s0: int, s1: int, ms: list[Mention]) -> None:
         text = self.text
         rx = re.compile(r"\b(said|says|told|tells|stated|announced|added|warned|insisted|argued|noted|confirmed|"
-                        r"claimed|reiterated|stressed|emphasi[sz]ed|acknowledged|declared|asserted|maintained)\b"
+                        r"claimed|reiterated|stressed|emphasi[sz]ed|acknowledged|declared|asserted|maintained|"
+                        r"agreed)\b"
                         r"(\s+(?:reporters|journalists|the\s+press|parliament|lawmakers))?")
         for m in rx.finditer(text, s0, s1):
             after = text[m.end():s1]
@@ -1905,8 +1978,10 @@ class _Extractor(_Run):
                     about = list(dict.fromkeys(x.entry for x in ms if qa <= x.start < qb and x.form != "pronoun"
                                                and x.entry.type in ("State", "InternationalOrganization", "Person",
                                                                     "GovernmentBody", "Group")))
-                    self.statements.append(StatementDraft(subj.actors[0], (qa, qb), False,
-                                                          " ".join(text[m.start():m.end()].split()), about, (s0, s1)))
+                    for sp in self._speakers(subj, s0, s1):
+                        self.statements.append(StatementDraft(sp, (qa, qb), False,
+                                                              " ".join(text[m.start():m.end()].split()), about,
+                                                              (s0, s1)))
                     return
             # "..., X said." at the end of the sentence
             if subj is not None and re.match(r"\s*[.!?]?\s*$", after) and re.search(r",\s*$", text[s0:subj.start]):
@@ -1966,6 +2041,10 @@ def _trigger_index() -> dict[str, list[lexicon.Pattern]]:
 #: "called the deployment a significant escalation": a characterisation without "as".
 _CALLED_A = re.compile(r"\b(?:call(?:ed|s|ing)?|brand(?:ed|s|ing)?|label(?:l?ed|s|l?ing)?|term(?:ed|s|ing)?)\s+"
                        r"((?:the|this|that|these|those|its|their|his|her)\s+(?:[\w’'-]+\s+){0,4}?)(an?\s+)")
+#: "called them groundless": a pronoun object and a one-word characterisation ending the clause.
+_CALLED_ADJ = re.compile(r"\b(?:call(?:ed|s)|brand(?:ed|s)|label(?:l?ed|s)|term(?:ed|s))\s+"
+                         r"(them|it|this|that|these|those|him|her)\s+(?!on\b|for\b|off\b|up\b|in\b|out\b)"
+                         r"(?=[a-z-]+(?:[.,;]|\s+and\s))")
 _TROOPS_SENT = re.compile(r"\b(?:troops|soldiers|forces|personnel|units|fighters)\s+(?:had\s+|have\s+|has\s+)?"
                           r"(?:been|were|was|are|is|being)\s+(?:\w+ly\s+)?(?P<v>sent|deployed|dispatched|transferred)"
                           r"\s+(?:to|into|in)\b")
