@@ -265,3 +265,22 @@ def test_a_ministry_metonym_is_the_ministry():
     body = next(e for e in f.entities if e.id == "united-states-department-of-state")
     assert (body.type, body.country, body.aliases) == ("GovernmentBody", "united-states", ("State Department",))
     assert f.statements[0].speaker == "united-states-department-of-state"
+
+
+def test_name_then_a_states_possessive_description_gives_the_persons_country():
+    rows = _coded("Salaheddine Sidhoum, Algeria's leading human rights activist, criticised Morocco.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["DZA"], ["MAR"])
+    rows = _coded("Japan, Australia's closest partner, criticised China.")  # a state, not a name: unchanged
+    assert _codes(rows[0], "actor") == ["JPN"]
+
+
+def test_alleged_before_a_noun_is_an_adjective():
+    rows = _coded("Peru insisted that Chile must hand over alleged smugglers of the cargo.")
+    assert not any(r["cameo"] == "112" for r in rows)
+    rows = _coded("Peru alleged that Chile had attacked Bolivia.")
+    assert any(r["cameo"] == "112" and _codes(r, "actor") == ["PER"] for r in rows)
+
+
+def test_subject_before_be_and_a_light_verb_phrase_acts_in_the_noun_event():
+    rows = _coded("Serb forces were engaged in ethnic cleansing in Montenegro.")
+    assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["SRB"], ["MNE"])

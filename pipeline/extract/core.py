@@ -39,7 +39,8 @@ TITLE_HEADS = {
     "premier", "governor", "senator", "chairman", "chairwoman", "chair", "judge", "general", "mayor",
     "commander", "pope", "representative", "counterpart", "ministers", "dictator", "monarch", "sultan",
     "chief", "director", "director-general", "head", "speaker", "commissioner", "negotiator", "mediator",
-    "lt", "gen", "col", "adm", "maj", "capt",
+    "lt", "gen", "col", "adm", "maj", "capt", "archbishop", "bishop", "cardinal", "imam", "ayatollah", "rabbi",
+    "patriarch", "cleric", "lama", "vice-president", "vice-premier", "deputy-premier", "prime-minister",
 }
 TITLE_MODIFIERS = {
     "foreign", "defence", "defense", "prime", "vice", "deputy", "finance", "trade", "interior", "home",
@@ -680,6 +681,19 @@ class _Run:
                 poss = k < n and toks[k].text in ("’s", "'s")
                 if poss:
                     k += 1
+                if poss and entry.type == "State" and i >= 3 and toks[i - 1].text == ",":
+                    # "Salaheddine Sidhoum, Algeria’s leading rights activist, ...": the name before is its person
+                    b = i - 1
+                    while b - 1 >= 0 and (i - 1) - (b - 1) <= 4 and toks[b - 1].is_cap and toks[b - 1].text[:1].isalpha():
+                        b -= 1
+                    close = next((x for x in range(k, min(n, k + 8)) if toks[x].text == ","), None)
+                    if (i - 1) - b >= 2 and (b == 0 or not toks[b - 1].is_cap) and self._name_run(toks, b) == i - 1 \
+                            and close is not None and not any(m.end > toks[b].start for m in out):
+                        person = self.register_person(self.span_text(toks, b, i - 1), entry)
+                        self.use(entry)
+                        out.append(Mention(toks[b].start, toks[close - 1].end, person, "person", b, close))
+                        i = close
+                        continue
                 te2 = _thing_name_end(toks, j)
                 if te2 is not None:  # "Quad Critical Minerals Initiative": part of the name of a thing
                     i = te2
@@ -1417,8 +1431,10 @@ class _Extractor(_Run):
                 objs = [g for g in objs if g is not by_g[0]]
             else:
                 actor_g = self.subject(groups, lo, trig_start, s0)
-                if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", text[actor_g.end:tr.start]):
-                    actor_g = None
+                gap = text[actor_g.end:tr.start] if actor_g is not None else ""
+                if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", gap) and not re.search(
+                        r"\b(?:is|are|was|were|been|has|have|had|be)\b", gap):
+                    actor_g = None  # "the leaders of X in talks": but "X were engaged in ethnic cleansing" keeps X
             if actor_g is None:
                 ofg = [g for g in objs if re.fullmatch(r"\s+(?:of|between|by)\s+(?:(?:the|a|an)\s+)?",
                                                        text[tr.end:g.start])]
@@ -2083,6 +2099,10 @@ def _verb_context_ok(text: str, a: int, b: int, s0: int, head: str) -> bool:
               "first", "second", "latest", "next", "annual", "recent", "planned", "bilateral") \
             and head.endswith(("ing", "ed")):
         return False
+    if head in ("alleged", "suspected", "accused", "purported", "reported") and re.match(
+            r"\s+(?!that\b|the\b|an?\b|to\b|him\b|her\b|them\b|it\b|his\b|their\b|its\b|of\b|in\b|by\b|on\b)[a-z]",
+            text[b:b + 20]):
+        return False  # "alleged bombers", "suspected militants": an adjective
     if pw in ("the", "a", "an", "their", "his", "her", "its", "our", "s", "’s", "'s") or \
             re.search(r"[’']s\s+$", text[max(s0, a - 3):a]):
         return False  # "Yoon’s brief declaration", "the visit": a noun or adjective, never a verb
