@@ -229,7 +229,7 @@ def plover(gsr: Path, details: bool) -> None:
     recs = [r for r in json.loads(path.read_text("utf-8")) if r.get("text") and r.get("event") != "DOCUMENT"]
     n = len(recs)
     top1 = anym = 0
-    src_ok = src_n = tgt_ok = tgt_n = 0
+    src_ok = src_n = tgt_ok = tgt_n = tgt_explicit = 0
     confusion: Counter[tuple[str, str]] = Counter()
     cache: dict[str, list[dict]] = {}
     for r in recs:
@@ -253,13 +253,17 @@ def plover(gsr: Path, details: bool) -> None:
         if g_tgt:
             tgt_n += 1
             tgt_ok += chosen is not None and bool(codes_of(chosen["recipient"]) & g_tgt)
+            tgt_explicit += chosen is not None and bool(
+                codes_of([x for x in chosen["recipient"] if not x.get("from_location")]) & g_tgt)
         if details and pred != gold:
             print(f"  TYPE gold {gold} got {pred}: {text[:110]!r}")
     print(f"PLOVER gold-standard records: {n}")
     print(f"  event type accuracy (first coded event): {top1}/{n} = {top1 / n:.2f}")
     print(f"  event type among the coded events:       {anym}/{n} = {anym / n:.2f}")
     print(f"  source country accuracy: {src_ok}/{src_n} = {src_ok / src_n:.2f}  (an actor's ISO-3/IGO code among the gold source codes)")
-    print(f"  target country accuracy: {tgt_ok}/{tgt_n} = {tgt_ok / tgt_n:.2f}")
+    print(f"  target country accuracy: {tgt_ok}/{tgt_n} = {tgt_ok / tgt_n:.2f}  (explicit recipients only: "
+          f"{tgt_explicit}/{tgt_n} = {tgt_explicit / tgt_n:.2f}; the rest is the state where the act happens, "
+          f"for events without a recipient)")
     if details:
         print("  most frequent confusions:", confusion.most_common(12))
 

@@ -284,3 +284,17 @@ def test_alleged_before_a_noun_is_an_adjective():
 def test_subject_before_be_and_a_light_verb_phrase_acts_in_the_noun_event():
     rows = _coded("Serb forces were engaged in ethnic cleansing in Montenegro.")
     assert (_codes(rows[0], "actor"), _codes(rows[0], "recipient")) == (["SRB"], ["MNE"])
+
+
+def test_indirect_object_inside_the_verb_phrase_is_the_recipient():
+    rows = _coded("Finland will give Tanzania a grant of 580 million shillings.")
+    assert (rows[0]["cameo"], _codes(rows[0], "actor"), _codes(rows[0], "recipient")) == ("033", ["FIN"], ["TZA"])
+
+
+def test_plover_location_and_recipient_from_the_location_when_there_is_none():
+    rows = _coded("Algeria threatened to impose a curfew in Algiers.")
+    row = rows[0]
+    assert row["location"]["code"] == "DZA"
+    assert [(r["code"], r.get("from_location")) for r in row["recipient"]] == [("DZA", True)]
+    rows = _coded("Chile criticised Peru in Lima.")  # an explicit recipient stays the only one
+    assert [(r["code"], r.get("from_location")) for r in rows[0]["recipient"]] == [("PER", None)]

@@ -364,6 +364,7 @@ class _Run:
         self.snapshot: list[GazEntry] = []
         self._mention_spans: list[tuple[int, int]] = []
         self._possessive_ends: set[int] = set()
+        self._groups: list[Group] = []  # the current sentence's actor groups
         self.prev_subject: GazEntry | None = None  # the person subject of the previous sentence, if any
 
     # ---- entities -------------------------------------------------------------------------
@@ -1093,6 +1094,7 @@ class _Extractor(_Run):
             self._mention_spans = [(m.start, m.end) for m in ms]
             self._possessive_ends = {m.end for m in ms if m.possessor_of is not None}
             groups = _groups(text, ms)
+            self._groups = groups
             quotes = _quotes(text, s0, s1)
             triggers = self.triggers(toks, s0, s1, first_words, quotes)
             dates = find_dates(text, self.published, s0, s1)
@@ -1501,6 +1503,9 @@ class _Extractor(_Run):
             pw = _prev_word(text, g.start, s0)
             ents = [a for a in g.actors if a not in actors]
             if not ents:
+                if pw in ("in", "at", "near") and place is None and len(g.actors) == 1 and tr.code != "042" \
+                        and g.mentions[-1].possessor_of is None:
+                    place = self._place(g, g.actors[0])  # "Algeria imposed a curfew in Algiers": its own territory
                 continue
             if pw in ("in", "at", "near", "outside", "inside") and tr.code not in ("042",):
                 if place is None and len(ents) == 1 and g.mentions[-1].possessor_of is None:
@@ -1521,6 +1526,15 @@ class _Extractor(_Run):
                     continue
             targets.extend(ents)
             tspans.extend((m.start, m.end) for m in g.mentions)
+        if tr.verbal and not targets:
+            # "will give Tanzania a grant": an indirect object inside the verb phrase is the recipient
+            for g in self._groups:
+                if tr.start < g.start and g.end <= tr.end and g.mentions[-1].possessor_of is None and \
+                        all(m.form not in ("demonym",) for m in g.mentions) and \
+                        re.fullmatch(r"\s*[\w-]+\s+(?:the\s+)?", text[tr.start:g.start]):
+                    targets.extend(a for a in g.actors if a not in actors)
+                    tspans.extend((m.start, m.end) for m in g.mentions)
+                    break
         if tr.verbal and tr.code in ("110", "111") and not targets and actors:
             resp = self._responsible_for(tr.end, hi)
             if resp is not None:  # "condemned the attack in X": the target is whoever is responsible for it

@@ -122,6 +122,16 @@ def coded_to_plover(ev: CodedEvent, text: str, gaz: Gazetteer, article_id: str) 
                         "wikidata": e.qid, "entity": e.id})
         return out
     mode, context = _plover_mode_context(ev.code)
+    recipients = actors(ev.targets, ev.target_spans)
+    location = None
+    if ev.place is not None:
+        location = {"name": ev.place.name, "code": gaz.iso_of(ev.place), "entity": ev.place.id}
+        if not recipients and ev.code[:3] not in ("042", "043") and location["code"]:
+            # no explicit recipient: the state where the act happens ("a curfew in Algiers"), marked as such
+            st = ev.place if ev.place.type == "State" else gaz.by_iso(location["code"])
+            if st is not None:
+                recipients = [{"text": ev.place.name, "name": st.name, "code": location["code"], "wikidata": st.qid,
+                               "entity": st.id, "from_location": True}]
     return {
         "id": f"{article_id}/{ev.id}",
         "event": _plover_type(ev.code),
@@ -131,7 +141,8 @@ def coded_to_plover(ev: CodedEvent, text: str, gaz: Gazetteer, article_id: str) 
         "type": ev.model_type,
         "modality": ev.modality,
         "actor": actors(ev.actors, ev.actor_spans),
-        "recipient": actors(ev.targets, ev.target_spans),
+        "recipient": recipients,
+        "location": location,
         "date": ev.date,
         "sentence": {"text": text[ev.sentence[0]:ev.sentence[1]], "start": ev.sentence[0], "end": ev.sentence[1]},
         "trigger": {"text": text[ev.trigger[0]:ev.trigger[1]], "start": ev.trigger[0], "end": ev.trigger[1]},
