@@ -209,6 +209,8 @@ def _used_alone(text: str, alias: str, name: str) -> bool:
     import re
     if alias not in text:  # the common case: no regex to compile or run
         return False
+    if alias not in name:  # any bounded occurrence is one on its own
+        return re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text) is not None
     alone = len(re.findall(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text))
     inside = len(re.findall(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)) if alias in name else 0
     return alone > inside

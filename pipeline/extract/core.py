@@ -434,9 +434,10 @@ class _Run:
         """Longest gazetteer match starting at token i: (end index, Hit)."""
         best = None
         first = toks[i].text.split("-")[0]
-        if first not in self.gaz.first_words and first.replace("’", "'") not in self.gaz.first_words:
+        width = self.gaz.first_words.get(first) or self.gaz.first_words.get(first.replace("’", "'"))
+        if width is None:
             return None
-        maxw = min(len(toks), i + self.gaz.max_words)
+        maxw = min(len(toks), i + width)
         for j in range(maxw, i, -1):
             if not toks[i].is_cap and not toks[i].text[:1].isdigit():
                 return None
@@ -1052,8 +1053,17 @@ def _clause_bounds(text: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
 
 
 def _prev_word(text: str, pos: int, lo: int) -> str:
-    m = re.search(r"([\w’'-]+)\W*$", text[lo:pos])
-    return m.group(1).lower() if m else ""
+    """The word before ``pos`` (not before ``lo``), lower-case, skipping punctuation and spaces."""
+    i = pos
+    while i > lo and not (text[i - 1].isalnum() or text[i - 1] in _WORD_EXTRA):
+        i -= 1
+    j = i
+    while j > lo and (text[j - 1].isalnum() or text[j - 1] in _WORD_EXTRA):
+        j -= 1
+    return text[j:i].lower()
+
+
+_WORD_EXTRA = "_’'-"
 
 
 _QUANT_OF = re.compile(r"\b(?:group|groups|members|member|thousands|hundreds|dozens|scores|some|many|most|one|two|"

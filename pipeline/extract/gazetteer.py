@@ -54,7 +54,8 @@ class Gazetteer:
         self._forms: dict[str, Hit] = {}
         self.max_words = 1
         self.iso_to_id: dict[str, str] = {}
-        self.first_words: set[str] = set()  # first word of every form: a quick filter for lookups
+        #: first word of every form -> the most tokens a form starting with it can span (a quick filter)
+        self.first_words: dict[str, int] = {}
 
     # -- building -----------------------------------------------------------------------------
     def _index(self, form: str, hit: Hit, override: bool = False) -> None:
@@ -65,8 +66,10 @@ class Gazetteer:
             return
         if override or form not in self._forms:
             self._forms[form] = hit
-        self.first_words.add(form.split()[0].split("-")[0])
-        self.max_words = max(self.max_words, len(form.replace("-", " - ").split()) + 2)
+        width = len(form.replace("-", " - ").replace("’", " ’ ").replace("'", " ' ").replace(".", ". ").split()) + 2
+        first = form.split()[0].split("-")[0]
+        self.first_words[first] = max(self.first_words.get(first, 0), width)
+        self.max_words = max(self.max_words, width)
 
     def add(self, entry: GazEntry, forms: Iterable[tuple[str, str]] = (), override: bool = False) -> GazEntry:
         """Add (or extend) an entry and index its name, aliases and the extra ``(form, kind)`` pairs."""
