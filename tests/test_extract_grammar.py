@@ -298,3 +298,16 @@ def test_plover_location_and_recipient_from_the_location_when_there_is_none():
     assert [(r["code"], r.get("from_location")) for r in row["recipient"]] == [("DZA", True)]
     rows = _coded("Chile criticised Peru in Lima.")  # an explicit recipient stays the only one
     assert [(r["code"], r.get("from_location")) for r in rows[0]["recipient"]] == [("PER", None)]
+
+
+def test_a_signing_restated_by_the_signatories_in_the_next_sentence_is_one_signing():
+    text = ("Peru and Chile signed an agreement in Lima on 3 May. "
+            "Peruvian Foreign Minister Ana Ruiz and Chilean Foreign Minister Luis Vega signed the deal.")
+    f = extract(_article(text))
+    signings = [e for e in f.events if e.type == "AgreementSigning"]
+    assert len(signings) == 1
+    ev = signings[0]
+    assert set(ev.actors) == {"peru", "chile", "ana-ruiz", "luis-vega"}
+    assert ev.evidence.exact == text  # both sentences state it
+    assert len(f.agreements) == 1  # "the deal" is the agreement just reported
+    assert set(f.agreements[0].signatories) == {"ana-ruiz", "luis-vega"}

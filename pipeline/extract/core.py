@@ -1817,6 +1817,8 @@ class _Extractor(_Run):
             if ag.head == head and (not parties or set(p.id for p in parties) <= set(x.id for x in ag.parties) or
                                     re.match(r"(?i)the\b", phrase.strip())):
                 return ag
+        if self.agreements and not parties and re.search(r"(?i)\b(?:the|this|that)\s+\w+$", phrase.strip()):
+            return self.agreements[-1]  # "the deal" after "an agreement": the one just reported
         return None
 
     # ---- claims ---------------------------------------------------------------------------
@@ -2037,6 +2039,19 @@ class _Extractor(_Run):
         # a nominal visit without a destination that repeats a known visit by the same actor is the same visit
         kept: list[CodedEvent] = []
         for ev in self.events:
+            if ev.model_type == "AgreementSigning" and ev.agreement is not None and ev.modality == "reported":
+                first = next((o for o in kept if o.model_type == "AgreementSigning" and o.agreement == ev.agreement
+                              and o.modality == "reported" and (not o.date or not ev.date or o.date == ev.date)), None)
+                adjacent = first is not None and not self.text[first.sentence[1]:ev.sentence[0]].strip()
+                if first is not None and (adjacent or first.sentence == ev.sentence):
+                    # "X and Y signed an agreement. Their ministers signed the deal.": one signing, all signers,
+                    # stated by both sentences
+                    for a in ev.actors:
+                        if a not in first.actors:
+                            first.actors.append(a)
+                    first.date = first.date or ev.date
+                    first.evidence = (first.evidence[0], max(first.evidence[1], ev.evidence[1]))
+                    continue
             if ev.nominal and ev.model_type in ("Visit", "Meeting", "Negotiation"):
                 def ids(es: list[GazEntry]) -> set[str]:
                     return {a.id for a in es} | {a.country for a in es if a.country}
