@@ -311,3 +311,15 @@ def test_a_signing_restated_by_the_signatories_in_the_next_sentence_is_one_signi
     assert ev.evidence.exact == text  # both sentences state it
     assert len(f.agreements) == 1  # "the deal" is the agreement just reported
     assert set(f.agreements[0].signatories) == {"ana-ruiz", "luis-vega"}
+
+
+def test_relative_pronoun_stands_for_the_noun_phrase_before_its_comma():
+    rows = _coded("Fiji praised a plan supported by Australia, which pledged 400 million dollars to Tonga.")
+    pledge = next(r for r in rows if r["trigger"]["text"].startswith("pledged"))
+    assert _codes(pledge, "actor") == ["AUS"]
+
+
+def test_reduced_passive_takes_its_agent_from_by():
+    rows = _coded("Fiji praised a plan backed by Australia.")
+    backed = next(r for r in rows if r["trigger"]["text"] == "backed")
+    assert (_codes(backed, "actor"), _codes(backed, "recipient")) == (["AUS"], [])

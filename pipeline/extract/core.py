@@ -1386,6 +1386,11 @@ class _Extractor(_Run):
         passive = tr.verbal and bool(re.search(r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?$", before)) \
             and (first.endswith(("ed", "en")) or first in {"met", "held", "sent", "given", "taken", "shot", "signed",
                                                             "hit", "beaten", "struck", "fought", "told", "led", "made"})
+        reduced_passive = False
+        if not passive and tr.verbal and len(words) == 1 and first.endswith(("ed", "en")) and \
+                re.match(r"\s+by\s", text[tr.end:tr.end + 5]) and not self._after_mention(tr.start):
+            passive = True  # a reduced passive: "a plan backed by Australia"
+            reduced_passive = True
         if passive and first in ADJ_PARTICIPLES and not re.match(r"\s+by\b", text[tr.start + len(first):hi]):
             passive = False  # "X is opposed to Y", "X is committed to ...": a state of X, not an act done to X
         reduced = tr.verbal and first.endswith(("ed", "en")) and re.search(r",\s*$", text[lo:tr.start]) is not None
@@ -1401,8 +1406,15 @@ class _Extractor(_Run):
                                self.objects(groups, tr, hi, s0), lo, hi)
         if tr.verbal and not passive:
             actor_g = self.subject(groups, lo, trig_start, s0)
-            if actor_g is None and lo > s0 and re.search(r",\s+(?:who|which)\s*$", text[s0:lo]):
-                actor_g = self.subject(groups, s0, lo, s0)
+            rm = re.search(r",\s+(who|which)\s*$", text[s0:lo]) if lo > s0 else None
+            if actor_g is None and rm:
+                # a relative pronoun stands for the noun phrase right before its comma ("backed by Australia,
+                # which pledged ..."), else the clause subject
+                c = s0 + rm.start()
+                ante = [g for g in groups if g.end <= c and not text[g.end:c].strip()
+                        and g.mentions[-1].possessor_of is None
+                        and (rm.group(1) == "which") != all(a.type == "Person" for a in g.actors)]
+                actor_g = ante[-1] if ante else self.subject(groups, s0, lo, s0)
             if actor_g is None and (first.endswith("ing") or reduced):
                 # participial phrase: its subject is the main clause's subject
                 main = [g for g in groups if not _is_prepositional(text, g, s0) and g.mentions[-1].possessor_of is None
@@ -1420,6 +1432,8 @@ class _Extractor(_Run):
         if passive:
             by = [g for g in objs if re.search(r"\bby\s+(?:(?:the|a|an)\s+)?$", text[max(s0, g.start - 8):g.start])]
             subj = self.subject(groups, lo, trig_start, s0)
+            if reduced_passive and subj is not None and text[subj.end:trig_start].strip():
+                subj = None  # only the noun right before the participle is its object
             passive_subject = subj
             if by:
                 actor_g = by[0]
