@@ -3,13 +3,23 @@
 
 1. Bundled corpus: every data/articles/<id>.yaml with curated facts is the gold standard for the
    extractor run on <id>.txt (built-in vocabulary + the shipped Wikidata cache; the article's own
-   curated entities are NOT given to the extractor). Events match when they have the same type and
-   overlapping evidence; per event type precision / recall / F1, then actor and target agreement on
-   matched events, and quotations (span overlap) with attribution accuracy.
+   curated entities are NOT given to the extractor).
+   Matching rules:
+   - events: same ontology type and overlapping evidence spans; one-to-one pairs chosen to give the
+     most pairs (augmenting paths, larger overlap tried first). ``--greedy`` gives the old rule (first
+     unused extracted event in text order) for comparison.
+   - entities: same id, name or alias; else a body/organisation/group of the same type and country
+     whose name has the same head noun.
+   - actors/targets on matched events: entity-set agreement (participants count as actors); "actor
+     states" compares the states the actors stand for (a person or body counts as its country).
+   - quotations: span overlap; attribution correct when the speaker is the same entity, reported over
+     the matched statements and over all curated statements.
 2. PLOVER gold-standard records (../shared/benchmarks/plover-gsr/, read at run time, never copied):
    event type through the CAMEO -> PLOVER crosswalk (PLOVER 0.5 names in the records are renamed to
    the 2021 names the crosswalk uses: DISAPPROVE/INVESTIGATE -> ACCUSE, DEMAND -> REQUEST,
-   FIGHT -> ASSAULT), source and target country accuracy.
+   FIGHT -> ASSAULT), source and target country accuracy on the coded event of the gold type (else the
+   first coded event): a hit when one of its actor (recipient) codes is among the gold codes; target
+   accuracy also without the recipients taken from the event's location ("from_location").
 3. Speed: articles per second over the corpus on one process and on ``--processes`` (default 2) worker
    processes, sentences per second over the PLOVER records.
 
