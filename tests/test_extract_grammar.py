@@ -323,3 +323,12 @@ def test_reduced_passive_takes_its_agent_from_by():
     rows = _coded("Fiji praised a plan backed by Australia.")
     backed = next(r for r in rows if r["trigger"]["text"] == "backed")
     assert (_codes(backed, "actor"), _codes(backed, "recipient")) == (["AUS"], [])
+
+
+def test_said_that_y_must_v_is_a_demand_whatever_v_is():
+    rows = _coded("Peru said on Tuesday that Chile must return a helicopter.")
+    dem = next(r for r in rows if r["cameo"] == "100")
+    assert (dem["event"], _codes(dem, "actor"), _codes(dem, "recipient")) == ("REQUEST", ["PER"], ["CHL"])
+    rows = _coded("The new administration declared that Chile must drop its tariffs.")  # unnamed speaker
+    dem = next(r for r in rows if r["cameo"] == "100")
+    assert (_codes(dem, "actor"), _codes(dem, "recipient")) == ([], ["CHL"])

@@ -1223,6 +1223,17 @@ class _Extractor(_Run):
                 tr = Trigger(v0, v1, "072", True, m.group("v").lower())
                 tr.self_agent = True
                 trs.append(tr)
+        # "X said (that) Y must V ...": a demand of X on Y (10), whatever V is
+        for m in _SAID_MUST.finditer(text, s0, s1):
+            v0, v1 = m.span("verb")
+            if m.group("verb").lower() in ("be", "not", "have") or any(q0 <= m.start() < q1 for q0, q1 in quotes):
+                continue
+            if any(m.start("aux") <= t.start <= v1 + 25 for t in trs):
+                continue  # a known act after "must": recode makes it the demand
+            tr = Trigger(v0, v1, "100", True, m.group("verb").lower())
+            tr.marker_start = m.start("aux")
+            tr.must = True
+            trs.append(tr)
         # "X said (that) it would V ...": a stated intention of the speaker (CAMEO 030) when V is no other act
         for m in _SAID_WOULD.finditer(text, s0, s1):
             v0, v1 = m.span("verb")
@@ -1478,9 +1489,9 @@ class _Extractor(_Run):
             if sv is not None:
                 speaker = self.subject(groups, s0, s0 + sv.start(), s0)
                 obliged = self.subject(groups, s0 + sv.end(), trig_start, s0)
-                if speaker is not None:
-                    actor_g = speaker
-                    objs = [obliged] if obliged is not None else objs
+                actor_g = speaker  # an unnamed speaker ("The administration declared ...") is no one here
+                if obliged is not None:
+                    objs = [obliged] + [g for g in objs if g is not obliged]
         if tr.demand_target is not None:
             objs = [tr.demand_target] + objs
         actors = actor_g.actors if actor_g is not None else []
@@ -2117,6 +2128,10 @@ _CALLED_ADJ = re.compile(r"\b(?:call(?:ed|s)|brand(?:ed|s)|label(?:l?ed|s)|term(
 _TROOPS_SENT = re.compile(r"\b(?:troops|soldiers|forces|personnel|units|fighters)\s+(?:had\s+|have\s+|has\s+)?"
                           r"(?:been|were|was|are|is|being)\s+(?:\w+ly\s+)?(?P<v>sent|deployed|dispatched|transferred)"
                           r"\s+(?:to|into|in)\b")
+_SAID_MUST = re.compile(
+    r"\b(?:said|says|declared|reiterated|insisted|stressed|warned|told|concluded|announced|added|argued)\s+"
+    r"(?:[\w’'.,]+\s+){0,3}?(?:that\s+)?(?:[\w’'.-]+\s+){1,6}?(?P<aux>must|should|has\s+to|have\s+to|needs?\s+to)\s+"
+    r"(?:(?:also|not|immediately|now|urgently)\s+)?(?P<verb>[a-z]+)\b")
 _SAID_WOULD = re.compile(
     r"\b(?:said|says|announced|announces|added|stated|confirmed|declared|indicated)\s+(?:that\s+)?"
     r"(?:(?:it|they|he|she|we|the\s+\w+|[A-Z][\w’'-]*)\s+){1,3}?(?:also\s+)?(?P<aux>would|will)\s+"
