@@ -206,14 +206,24 @@ def _conformant(ev: CodedEvent, actors: tuple[str, ...], targets: tuple[str, ...
 
 def _used_alone(text: str, alias: str, name: str) -> bool:
     """True when ``alias`` occurs in ``text`` other than inside the full ``name``."""
-    import re
-    if alias not in text:  # the common case: no regex to compile or run
+    if alias not in text:  # the common case
         return False
-    if alias not in name:  # any bounded occurrence is one on its own
-        return re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text) is not None
-    alone = len(re.findall(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text))
-    inside = len(re.findall(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)) if alias in name else 0
+    alone = _count_bounded(text, alias)
+    inside = _count_bounded(text, name) if alias in name else 0
     return alone > inside
+
+
+def _count_bounded(text: str, s: str) -> int:
+    """Occurrences of ``s`` in ``text`` not inside a longer word or hyphenated compound."""
+    n = 0
+    i = text.find(s)
+    while i >= 0:
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + len(s)] if i + len(s) < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            n += 1
+        i = text.find(s, i + 1)
+    return n
 
 
 def _slug(s: str) -> str:

@@ -2084,7 +2084,7 @@ class _Extractor(_Run):
                         (not ev.actors or ids(o.actors) & ids(ev.actors))]
                 same = [o for o in same if o.modality == ev.modality and (not ev.date or not o.date or
                                                                             ev.date == o.date)]
-                if re.search(r"\b(?:next|upcoming|planned|future|another|second|third|previous|"
+                if re.search(r"\b(?:next|upcoming|planned|future|another|previous|"
                              r"earlier|new|separate)\b[^.,;]{0,40}$", self.text[max(0, ev.trigger[0] - 50):ev.trigger[0]],
                              re.I):
                     pass  # "the next summit", "a separate meeting": another event, not a re-mention
