@@ -365,6 +365,8 @@ class _Run:
         self._mention_spans: list[tuple[int, int]] = []
         self._possessive_ends: set[int] = set()
         self._groups: list[Group] = []  # the current sentence's actor groups
+        self._gaz_toks: list[Token] | None = None
+        self._gaz_memo: dict[int, tuple[int, object] | None] = {}
         self.prev_subject: GazEntry | None = None  # the person subject of the previous sentence, if any
 
     # ---- entities -------------------------------------------------------------------------
@@ -431,16 +433,25 @@ class _Run:
         return self.text[toks[i].start:toks[j - 1].end]
 
     def gaz_at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
-        """Longest gazetteer match starting at token i: (end index, Hit)."""
+        """Longest gazetteer match starting at token i: (end index, Hit) (memoised per sentence)."""
+        if toks is not self._gaz_toks:
+            self._gaz_toks, self._gaz_memo = toks, {}
+        if i in self._gaz_memo:
+            return self._gaz_memo[i]
+        r = self._gaz_at(toks, i)
+        self._gaz_memo[i] = r
+        return r
+
+    def _gaz_at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
         best = None
+        if not toks[i].is_cap and not toks[i].text[:1].isdigit():
+            return None
         first = toks[i].text.split("-")[0]
         width = self.gaz.first_words.get(first) or self.gaz.first_words.get(first.replace("’", "'"))
         if width is None:
             return None
         maxw = min(len(toks), i + width)
         for j in range(maxw, i, -1):
-            if not toks[i].is_cap and not toks[i].text[:1].isdigit():
-                return None
             form = " ".join(self.span_text(toks, i, j).split())
             hit = self.gaz.lookup(form)
             if hit is None and "’" in form:
