@@ -332,3 +332,9 @@ def test_said_that_y_must_v_is_a_demand_whatever_v_is():
     rows = _coded("The new administration declared that Chile must drop its tariffs.")  # unnamed speaker
     dem = next(r for r in rows if r["cameo"] == "100")
     assert (_codes(dem, "actor"), _codes(dem, "recipient")) == ([], ["CHL"])
+
+
+def test_she_said_after_a_quote_in_a_new_paragraph_is_the_last_person_quoted():
+    f = extract(_article("“We will act,” Peruvian Foreign Minister Ana Ruiz said. Chilean President Luis Vega "
+                         "was in Lima.\n\n“We are ready,” she said."))
+    assert [(s.speaker, s.quote) for s in f.statements] == [("ana-ruiz", "We will act"), ("ana-ruiz", "We are ready")]

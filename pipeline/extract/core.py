@@ -368,6 +368,7 @@ class _Run:
         self._gaz_toks: list[Token] | None = None
         self._gaz_memo: dict[int, tuple[int, object] | None] = {}
         self.prev_subject: GazEntry | None = None  # the person subject of the previous sentence, if any
+        self.last_speaker: GazEntry | None = None  # the last person quoted directly
 
     # ---- entities -------------------------------------------------------------------------
     def use(self, e: GazEntry) -> GazEntry:
@@ -826,9 +827,12 @@ class _Run:
             # pronouns
             if t.lower in PRONOUNS_SG and t.lower != "her" or (t.lower == "her"):
                 p = self.last_person()
-                if self.prev_subject is not None and not any(m.entry.type == "Person" and m.form != "pronoun"
-                                                             for m in out):
+                named_here = any(m.entry.type == "Person" and m.form != "pronoun" for m in out)
+                if self.prev_subject is not None and not named_here:
                     p = self.prev_subject  # no person named yet in this sentence: the last sentence's subject
+                elif self.last_speaker is not None and not named_here and t.lower in ("he", "she") and \
+                        re.search(r"[”\"],?\s*$", self.text[s0:t.start]):
+                    p = self.last_speaker  # "“…,” she said": the last person quoted
                 if p is not None:
                     m = Mention(t.start, t.end, p, "pronoun", i, i + 1)
                     if t.lower in ("his", "her"):
@@ -1950,7 +1954,13 @@ class _Extractor(_Run):
             if speaker is None and am is not None:
                 pm = re.match(rf"\s*,?\s*(?P<p>he|she|they)\s+(?P<v>{verbs})\b", after, re.I)
                 if pm:
-                    p = self.last_person() if pm.group("p").lower() != "they" else None
+                    p = None
+                    if pm.group("p").lower() != "they":
+                        # "…,” he said: the previous sentence's subject, else the last person quoted, else
+                        # the last person named
+                        p = self.prev_subject or self.last_speaker or self.last_person()
+                        if any(m.entry.type == "Person" and m.form != "pronoun" and s0 <= m.start < q0 for m in ms):
+                            p = self.last_person()
                     if p is not None:
                         speaker, verb = p, pm.group("v")
             if speaker is None:
@@ -1982,6 +1992,8 @@ class _Extractor(_Run):
                 "State", "InternationalOrganization", "Person", "GovernmentBody", "Group", "Organization")))
             self.statements.append(StatementDraft(speaker, (inner0, inner1), True, verb, about, (s0, s1)))
             self.note_actor(speaker)
+            if speaker.type == "Person":
+                self.last_speaker = speaker
 
     def indirect(self, groups: list[Group], s0: int, s1: int, ms: list[Mention], quotes: list) -> None:
         """Reported speech without quotation marks: "X said (that) ...", "..., X said", "..., according to X"."""
