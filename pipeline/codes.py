@@ -29,6 +29,8 @@ _CLOSE = ox.NamedNode(_SKOS + "closeMatch")
 _RELATED = ox.NamedNode(_SKOS + "relatedMatch")
 _BROADER = ox.NamedNode(_SKOS + "broader")
 _DEPRECATED = ox.NamedNode("http://www.w3.org/2002/07/owl#deprecated")
+_MODE = ox.NamedNode("https://w3id.org/diplokg/ontology#ploverMode")
+_CONTEXT = ox.NamedNode("https://w3id.org/diplokg/ontology#ploverContext")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class CodeTables:
     cameo_plover: dict[str, tuple[str, ...]]  # code -> PLOVER types (closeMatch, or relatedMatch when split)
     plover_labels: dict[str, str]
     plover_deprecated: frozenset[str]
+    cameo_mode: dict[str, str]  # code -> PLOVER mode per the crosswalk ("visit", "allege"...)
+    cameo_context: dict[str, tuple[str, ...]]  # code -> PLOVER contexts per the crosswalk
 
 
 def _local(node: object, ns: str) -> str | None:
@@ -59,6 +63,8 @@ def tables(ontology_dir: Path = ONTOLOGY_DIR) -> CodeTables:
     labels: dict[str, str] = {}
     broader: dict[str, str] = {}
     plover: dict[str, set[str]] = {}
+    mode: dict[str, str] = {}
+    context: dict[str, set[str]] = {}
     for q in ox.parse(path=str(ontology_dir / "cameo.ttl"), format=ox.RdfFormat.TURTLE):
         code = _local(q.subject, CAMEO_NS)
         if code is None or not code.isdigit():  # skip the quad-class collections (cameo:quad1...)
@@ -69,6 +75,10 @@ def tables(ontology_dir: Path = ONTOLOGY_DIR) -> CodeTables:
             broader[code] = p
         elif q.predicate in (_CLOSE, _RELATED) and (t := _local(q.object, PLOVER_NS)):
             plover.setdefault(code, set()).add(t)
+        elif q.predicate == _MODE and isinstance(q.object, ox.Literal):
+            mode[code] = q.object.value
+        elif q.predicate == _CONTEXT and isinstance(q.object, ox.Literal):
+            context.setdefault(code, set()).add(q.object.value)
     p_labels: dict[str, str] = {}
     deprecated: set[str] = set()
     for q in ox.parse(path=str(ontology_dir / "plover.ttl"), format=ox.RdfFormat.TURTLE):
@@ -83,6 +93,7 @@ def tables(ontology_dir: Path = ONTOLOGY_DIR) -> CodeTables:
         cameo_labels=labels, cameo_broader=broader,
         cameo_plover={c: tuple(sorted(ts)) for c, ts in plover.items()},
         plover_labels=p_labels, plover_deprecated=frozenset(deprecated),
+        cameo_mode=mode, cameo_context={c: tuple(sorted(v)) for c, v in context.items()},
     )
 
 
@@ -112,6 +123,23 @@ def cameo_to_plover(code: str) -> str | None:
     """
     types = tables().cameo_plover.get(_known(code), ())
     return types[0] if len(types) == 1 else None
+
+
+def cameo_mode_context(code: str) -> tuple[str | None, str | None]:
+    """The PLOVER mode and context the crosswalk gives ``code`` (contexts joined by ``"; "``).
+
+    >>> cameo_mode_context("1124")
+    ('allege', 'legal; military')
+    >>> cameo_mode_context("040")
+    (None, None)
+
+    Raises:
+        KeyError: ``code`` is not a CAMEO code.
+    """
+    t = tables()
+    c = _known(code)
+    ctx = t.cameo_context.get(c)
+    return t.cameo_mode.get(c), "; ".join(ctx) if ctx else None
 
 
 def cameo_to_plover_all(code: str) -> tuple[str, ...]:

@@ -109,6 +109,8 @@ class DIP(DefinedNamespace):
     # annotation properties
     defaultCameoCode: URIRef  # default CAMEO code
     defaultPloverType: URIRef  # default PLOVER type
+    ploverContext: URIRef  # PLOVER context
+    ploverMode: URIRef  # PLOVER mode
 
     # individuals (modality scheme and concepts)
     Alleged: URIRef  # alleged

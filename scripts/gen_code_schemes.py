@@ -173,6 +173,28 @@ def read_crosswalk(path: Path) -> dict[str, set[str]]:
     return out
 
 
+def read_crosswalk_modes(path: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The crosswalk's PLOVER mode and contexts per code: ``{code: (mode, (context, ...))}``.
+
+    Lines read ``CODE: TYPE, mode, context; context # comment``; empty fields are empty.
+    Codes the crosswalk splits over several types (root 08) keep no mode or context.
+    """
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    split: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        s = line.split("#", 1)[0].strip()
+        m = re.match(r"^(\d{2,4}):\s*([A-Z]+)\s*(?:,([^,]*))?(?:,(.*))?$", s)
+        if not m:
+            continue
+        code = m.group(1)
+        mode = (m.group(3) or "").strip()
+        contexts = tuple(c.strip() for c in (m.group(4) or "").split(";") if c.strip())
+        if code in out:
+            split.add(code)
+        out[code] = (mode, contexts)
+    return {c: v for c, v in out.items() if c not in split}
+
+
 def parent(code: str) -> str | None:
     """``'0311'`` -> ``'031'``, ``'040'`` -> ``'04'``, roots -> None."""
     return code[:-1] if len(code) > 2 else None
@@ -184,7 +206,8 @@ def _block(subject: str, pairs: Iterable[tuple[str, str]]) -> str:
     return f"{subject}\n{body} .\n"
 
 
-def cameo_ttl(codes: dict[str, str], crosswalk: dict[str, set[str]]) -> str:
+def cameo_ttl(codes: dict[str, str], crosswalk: dict[str, set[str]],
+              modes: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> str:
     """The CAMEO concept scheme as Turtle (deterministic)."""
     roots = sorted(c for c in codes if len(c) == 2)
     concepts = sorted(c for c in codes if len(c) >= 2)
@@ -231,6 +254,11 @@ def cameo_ttl(codes: dict[str, str], crosswalk: dict[str, set[str]]) -> str:
         types = sorted(crosswalk.get(c, ()))
         if len(types) == 1:
             pairs.append(("skos:closeMatch", f"plover:{types[0]}"))
+            mode, contexts = (modes or {}).get(c, ("", ()))
+            if mode:
+                pairs.append(("dip:ploverMode", lit(mode, None)))
+            if contexts:
+                pairs.append(("dip:ploverContext", ", ".join(lit(x, None) for x in sorted(contexts))))
         elif types:
             pairs.append(("skos:relatedMatch", ", ".join(f"plover:{t}" for t in types)))
             pairs.append(("skos:scopeNote", lit(SPLIT_NOTE)))
@@ -290,7 +318,8 @@ def generate(shared: Path) -> dict[str, str]:
     bad = sorted({t for ts in crosswalk.values() for t in ts} - set(PLOVER_TYPES))
     if bad:
         raise InputFormatError(f"{shared / CROSSWALK_REL}: unknown PLOVER types {', '.join(bad)}")
-    return {"cameo.ttl": cameo_ttl(codes, crosswalk), "plover.ttl": plover_ttl()}
+    modes = read_crosswalk_modes(shared / CROSSWALK_REL)
+    return {"cameo.ttl": cameo_ttl(codes, crosswalk, modes), "plover.ttl": plover_ttl()}
 
 
 def write_atomic(path: Path, text: str) -> None:
