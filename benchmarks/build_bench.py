@@ -57,7 +57,8 @@ def child_build(root: Path, workers: int, engine: str, use_cache: bool) -> dict:
         "published": len(res.published), "quarantined": len(res.quarantined), "reused": res.reused,
         "counts": res.counts, "stage_seconds": res.stage_seconds, "processed_triples": res.processed_triples,
         "main_maxrss_mb": _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
-        "worker_maxrss_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
+        "worker_maxrss_mb": res.worker_rss_mb,  # measured in the workers (getrusage RUSAGE_SELF)
+        "children_maxrss_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
     }
 
 

@@ -35,6 +35,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import time
 from collections import deque
@@ -83,6 +84,7 @@ class ArticleResult:
     cached: bool = False
     seconds: tuple[float, ...] = ()  # time per stage, see STAGES
     key: str = ""  # cache key (``<cache>/<key>.json`` and ``.nq``)
+    worker_rss_mb: float = 0.0  # peak RSS of the process that made it, when it was made (not cached)
 
 
 @dataclass
@@ -96,6 +98,7 @@ class BuildResult:
     #: seconds of ``"publish"`` and of the whole per-article phase (``"articles"``).
     stage_seconds: dict[str, float] = field(default_factory=dict)
     processed_triples: int = 0  # triples of the articles processed (not reused) in this run
+    worker_rss_mb: float = 0.0  # peak RSS of the processes that did the per-article work
     #: entities on which articles disagree (two names, two signing dates...): published, but
     #: the build fails so that someone fixes the facts
     conflicts: list[Conflict] = field(default_factory=list)
@@ -345,6 +348,7 @@ def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str) -> None:
     d = asdict(r)
     d.pop("nquads")
     d.pop("cached")
+    d.pop("worker_rss_mb")
     d["key"] = key
     if r.origin != "curated":
         d["extractor"] = extractor_key()
@@ -381,7 +385,7 @@ def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache
     _cache_put(cache_dir, key, r, base)
     if marker is not None:
         marker.write_text("", "utf-8")
-    return _light(r)
+    return replace(_light(r), worker_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _warm_up(root: Path, base: str, engine: str) -> None:
@@ -613,6 +617,7 @@ def build_dataset(
     args = (root, m.base, shacl_engine, cache_dir)
     stage = dict.fromkeys(STAGES, 0.0)
     processed_triples = 0
+    worker_rss = 0.0
     t_articles = time.perf_counter()
     marker_dir = cache_dir.parent / f"running-{os.getpid()}"
     try:
@@ -630,12 +635,14 @@ def build_dataset(
             for s, sec in zip(STAGES, r.seconds):
                 stage[s] += sec
             processed_triples += r.triples
+            worker_rss = max(worker_rss, r.worker_rss_mb)
     finally:
         shutil.rmtree(marker_dir, ignore_errors=True)
         for stale in cache_dir.glob(".*.tmp"):  # left by a worker that died mid-write
             stale.unlink(missing_ok=True)
     stage["articles"] = time.perf_counter() - t_articles
-    res = BuildResult(reused=len(inputs) - len(todo), processed_triples=processed_triples)
+    res = BuildResult(reused=len(inputs) - len(todo), processed_triples=processed_triples,
+                      worker_rss_mb=worker_rss)
     for aid in sorted(results):
         r = results[aid]
         (res.published if r.ok else res.quarantined).append(r)

@@ -176,10 +176,6 @@ def void_turtle(parts: Sequence[GraphPart], m: Minter, union_triples: int,
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-#: Lines per sorted run of the external sort (a run of N-Triples lines is ~150 bytes a line).
-RUN_LINES = 400_000
-
-
 def _split_prefix_head(data: bytes) -> tuple[list[bytes], bytes]:
     """(leading ``@prefix`` lines, the rest) of a Turtle/TriG document."""
     head: list[bytes] = []
@@ -206,8 +202,8 @@ def trig_block(nquads: bytes, pre: dict[str, str]) -> bytes:
     return _split_prefix_head(data)[1]
 
 
-#: Lines per sorted run of the external sort (a run of N-Triples lines is ~150 bytes a line).
-RUN_LINES = 400_000
+#: Lines per sorted run of the external sort (N-Triples lines, ~200 bytes each: ~50 MB a run).
+RUN_LINES = 250_000
 _CHUNK = 50_000
 
 
@@ -232,10 +228,12 @@ class _ExternalSort:
         if not self.buf:
             return
         run = self.tmpdir / f"{self.name}.{len(self.runs)}.run"
-        with open(run, "wb") as fh:
-            fh.write(b"\n".join(sorted(set(self.buf))) + b"\n")
-        self.runs.append(run)
+        lines = sorted(set(self.buf))
         self.buf = []
+        with open(run, "wb") as fh:
+            for i in range(0, len(lines), _CHUNK):  # no second copy of the run in memory
+                fh.write(b"\n".join(lines[i:i + _CHUNK]) + b"\n")
+        self.runs.append(run)
 
     def merged_chunks(self, stack: ExitStack) -> Iterator[list[bytes]]:
         """Every distinct line once, sorted (without the newline), in lists of up to 50k lines."""
