@@ -13,11 +13,14 @@ Workloads:
   aggregate  ``SELECT ?type (COUNT(?s) AS ?n) { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)``, 4 clients
   construct  ``CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }`` as N-Triples (the whole union graph), 4 clients
 
-diplokg is measured twice: as it runs by default (response cache on: repeated identical requests
-are answered from memory; the dataset cannot change while it runs) and with ``--no-cache`` (every
-request evaluated by a query worker), so the cache's share of the result is visible.
+diplokg is measured in several configurations (``--variant ARGS``, repeatable): by default as it
+runs by default (no response cache: every request is evaluated) and with ``--cache-mb 64`` (repeated
+identical requests are answered from memory; the dataset cannot change while it runs), so the
+cache's share of the result is visible. ``--variant "--no-in-process --http-workers 1"`` is the
+earlier design (every query sent to a worker process from a single HTTP process).
 
 Usage:  .venv/bin/python benchmarks/serve_bench.py [--published data/published] [--requests 300]
+        [--rounds 3] [--variant ""] [--variant "--cache-mb 64"] ...
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -35,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -45,6 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 JSON_TYPE = "application/sparql-results+json"
+#: diplokg configurations measured by default: as it runs by default (no response cache), and with
+#: the response cache on
+DEFAULT_VARIANTS = ["", "--cache-mb 64"]
 NT_TYPE = "application/n-triples"
 _CL = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.I)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:\s*chunked", re.I)
@@ -167,7 +175,9 @@ def main() -> int:
     ap.add_argument("--published", type=Path, default=ROOT / "data" / "published")
     ap.add_argument("--requests", type=int, default=300, help="lookup requests per client (16 clients)")
     ap.add_argument("--heavy-requests", type=int, default=40, help="aggregate/construct requests per client (4 clients)")
-    ap.add_argument("--workers", type=int, default=2, help="diplokg query workers")
+    ap.add_argument("--variant", action="append", metavar="ARGS",
+                    help="extra `diplokg serve` arguments for one diplokg configuration (repeatable; "
+                         f"default: {DEFAULT_VARIANTS})")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median round is reported")
     args = ap.parse_args()
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
@@ -196,16 +206,15 @@ def main() -> int:
         subprocess.run([oxigraph, "load", "--location", str(db), "--file", str(union)], check=True,
                        capture_output=True)
 
-        servers = {
+        servers: dict[str, Callable[[int], list[str]]] = {
             "oxigraph": lambda port: [oxigraph, "serve-read-only", "--location", str(db), "--bind",
                                       f"127.0.0.1:{port}"],
-            "diplokg": lambda port: [sys.executable, "-m", "pipeline.cli", "serve", "--no-build", "--published",
-                                     str(args.published), "--port", str(port), "--workers", str(args.workers),
-                                     "--root", str(ROOT)],
-            "diplokg --no-cache": lambda port: [sys.executable, "-m", "pipeline.cli", "serve", "--no-build",
-                                                "--published", str(args.published), "--port", str(port),
-                                                "--workers", str(args.workers), "--root", str(ROOT), "--no-cache"],
         }
+        for variant in args.variant or DEFAULT_VARIANTS:
+            servers[("diplokg " + variant).strip()] = (
+                lambda port, extra=shlex.split(variant): [
+                    sys.executable, "-m", "pipeline.cli", "serve", "--no-build", "--published", str(args.published),
+                    "--port", str(port), "--root", str(ROOT), *extra])
         procs: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
         try:
             for name, cmd in servers.items():  # all start now; each idles while another is measured
@@ -238,7 +247,7 @@ def main() -> int:
 
     agree = all(answers[n] == answers["oxigraph"] for n in answers)
     print(f"answers agree between servers: {'yes' if agree else 'NO'}\n")
-    header = f"{'workload':<10} {'server':<20} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs oxigraph':>12}"
+    header = f"{'workload':<10} {'server':<44} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs oxigraph':>12}"
     print(header)
     print("-" * len(header))
     results = {name: {w: sorted(rs, key=lambda r: r.rps)[len(rs) // 2] for w, rs in ws.items()}
@@ -247,7 +256,7 @@ def main() -> int:
         base = results["oxigraph"][work].rps
         for name in results:
             r = results[name][work]
-            print(f"{work:<10} {name:<20} {r.requests:>8} {r.rps:>9.0f} {r.p50 * 1000:>8.2f} {r.p99 * 1000:>8.2f} "
+            print(f"{work:<10} {name:<44} {r.requests:>8} {r.rps:>9.0f} {r.p50 * 1000:>8.2f} {r.p99 * 1000:>8.2f} "
                   f"{r.errors:>6} {r.rps / base:>11.2f}x")
     return 0 if agree else 1
 

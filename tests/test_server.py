@@ -283,11 +283,13 @@ def test_cors(client: httpx.Client) -> None:
     assert client.get("/").headers["access-control-allow-origin"] == "*"
 
 
-def test_cache_serves_repeated_queries(client: httpx.Client) -> None:
+def test_cache_serves_repeated_queries(dirs: tuple[Path, Path], client: httpx.Client) -> None:
     q = "SELECT ?s WHERE { ?s a <https://w3id.org/diplokg/ontology#State> } ORDER BY ?s # cache test"
-    first, second = sparql(client, q), sparql(client, q)
-    assert first.headers["x-diplokg-cache"] == "miss" and second.headers["x-diplokg-cache"] == "hit"
-    assert first.content == second.content
+    assert sparql(client, q).headers["x-diplokg-cache"] == "off"  # the default: every query evaluated
+    with serve(*dirs, cache_bytes=1 << 20) as cached, httpx.Client(base_url=cached.url, timeout=30) as c:
+        first, second = sparql(c, q), sparql(c, q)
+        assert first.headers["x-diplokg-cache"] == "miss" and second.headers["x-diplokg-cache"] == "hit"
+        assert first.content == second.content
 
 
 # --- Linked Data -----------------------------------------------------------------------------------

@@ -28,14 +28,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-rows", type=int, default=10_000,
                    help="result-size cap in rows/triples (a cut result is reported in headers and pages)")
     p.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)),
-                   help="query worker processes")
+                   help="query worker processes in all (for queries that are not provably cheap; "
+                        "shared out between the HTTP processes, at least one each)")
     p.add_argument("--max-query-bytes", type=int, default=64 * 1024, help="longest accepted query")
     p.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="largest accepted POST body")
     p.add_argument("--allow-service", action="store_true",
                    help="let queries use SERVICE (makes the server fetch from other hosts)")
     p.add_argument("--allow-unknown-graphs", action="store_true",
                    help="let FROM name graphs this dataset lacks (read as empty; never fetched)")
-    p.add_argument("--no-cache", action="store_true", help="do not cache query answers")
+    p.add_argument("--cache-mb", type=int, default=0,
+                   help="response cache size in MiB (0 = off: every query is evaluated); answers of "
+                        "repeated requests come from memory, the dataset cannot change while serving")
+    p.add_argument("--no-cache", action="store_true", help="same as --cache-mb 0 (the default)")
+    p.add_argument("--http-workers", type=int, default=max(1, min(4, os.cpu_count() or 1)),
+                   help="HTTP server processes sharing the port, each with its own copy of the store "
+                        "(1 = one process)")
+    p.add_argument("--query-threads", type=int, default=2,
+                   help="threads per HTTP process evaluating bounded queries when the store holds over "
+                        "50 000 quads (smaller stores: on the event loop, cheaper than a hand-off; 0 = always there)")
+    p.add_argument("--no-in-process", action="store_true",
+                   help="send every query to a worker process, even bounded point lookups")
     p.add_argument("--worker-memory-mb", type=int, default=2048,
                    help="memory a query may use beyond the loaded store (0 = no cap); over it: 503")
     p.add_argument("--no-build", action="store_true", help="never build; serve what is published")
@@ -107,29 +119,41 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from pipeline.iris import default_base
-    from pipeline.server.app import ServerConfig, create_app
+    from pipeline.server.app import ServerConfig, config_to_text, create_app
 
     root: Path = args.root.resolve()
     published: Path = (args.published or root / "data" / "published").resolve()
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected 1..65535")
-    if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
-        raise UsageError("--timeout, --max-rows and --workers must be positive")
+    if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0 or args.http_workers <= 0:
+        raise UsageError("--timeout, --max-rows, --workers and --http-workers must be positive")
+    if args.cache_mb < 0 or args.query_threads < 0:
+        raise UsageError("--cache-mb and --query-threads cannot be negative")
     _check_bind(args.host, args.port)
     if not args.no_build:
         ensure_built(root, published)
+    http_workers = args.http_workers
     config = ServerConfig(
         published=published, root=root, base=args.base or default_base(), timeout=args.timeout,
-        max_rows=args.max_rows, workers=args.workers, max_query_bytes=args.max_query_bytes,
-        max_body_bytes=args.max_body_bytes, allow_service=args.allow_service,
-        cache_bytes=0 if args.no_cache else 64 * 1024 * 1024, worker_memory_mb=args.worker_memory_mb,
-        allow_unknown_graphs=args.allow_unknown_graphs,
+        max_rows=args.max_rows, workers=max(1, -(-args.workers // http_workers)),
+        max_query_bytes=args.max_query_bytes, max_body_bytes=args.max_body_bytes,
+        allow_service=args.allow_service,
+        cache_bytes=0 if args.no_cache else args.cache_mb * 1024 * 1024, worker_memory_mb=args.worker_memory_mb,
+        allow_unknown_graphs=args.allow_unknown_graphs, in_process=not args.no_in_process,
+        query_threads=args.query_threads,
     )
     app = create_app(config)  # loads the dataset now: DatasetError -> clear message, exit 1
     state = app.state  # type: ignore[attr-defined]
     print(f"diplokg serve: {state.summary.quads} quads in {state.summary.graphs} graphs from {state.dataset}\n"
           f"  SPARQL endpoint  http://{args.host}:{args.port}/sparql\n"
           f"  pages            http://{args.host}:{args.port}/", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                access_log=args.log_level in ("info", "debug"), server_header=False)
-    return 0
+    common_options = {"log_level": args.log_level, "access_log": args.log_level in ("info", "debug"),
+                      "server_header": False}
+    if http_workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, **common_options)
+        return 0
+    # several HTTP processes, each with its own socket on the port (SO_REUSEPORT) and its own store
+    from pipeline.server.processes import serve_processes
+
+    del app, state
+    return serve_processes(config_to_text(config), args.host, args.port, http_workers, common_options)

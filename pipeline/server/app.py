@@ -25,6 +25,8 @@ updates over GET, 406 no acceptable format, 413 body or query too large, 414 URL
 from __future__ import annotations
 
 import asyncio
+import codecs
+import concurrent.futures
 import contextlib
 import email.utils
 import gc
@@ -37,7 +39,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mutabl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -52,9 +54,10 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.iris import DEFAULT_BASE
 from pipeline.server import views
-from pipeline.server.conneg import GRAPH_TYPES, QUAD_TYPES, negotiate, prefers_html
+from pipeline.server.conneg import GRAPH_TYPES, KIND_TYPES, QUAD_TYPES, negotiate, prefers_html
 from pipeline.server.diagram import who_did_what
-from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool
+from pipeline.server.fastpath import BLOCKING_MAX_QUADS, INLINE_MAX_QUADS, JSON_RESULTS, Plan, classify, rust_json
+from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool, evaluate
 from pipeline.store import FORMAT_ALIASES, PREFIXES, find_dataset, open_store
 
 HERE = Path(__file__).parent
@@ -86,10 +89,15 @@ class ServerConfig:
         max_query_bytes: longest accepted query text.
         max_body_bytes: largest accepted POST body.
         allow_service: let queries use ``SERVICE`` (outbound HTTP). Off: no SSRF.
-        cache_bytes: response cache size (0 = off).
+        cache_bytes: response cache size (0 = off, the default: every query is evaluated).
         cache_entry_bytes: largest answer kept in the cache.
         worker_memory_mb: memory a query may use in its worker beyond the loaded store (0 = no cap).
         allow_unknown_graphs: let ``FROM`` in queries name graphs the store lacks (read as empty).
+        in_process: evaluate bounded queries (:mod:`pipeline.server.fastpath`) in this process
+            instead of a worker (off: every query goes to a worker).
+        query_threads: threads of this process that evaluate bounded queries when the store is
+            too large to run them on the event loop (over ``fastpath.INLINE_MAX_QUADS`` quads;
+            0 = on the event loop whatever the size).
     """
 
     published: Path
@@ -101,10 +109,28 @@ class ServerConfig:
     max_query_bytes: int = 64 * 1024
     max_body_bytes: int = 1024 * 1024
     allow_service: bool = False
-    cache_bytes: int = 64 * 1024 * 1024
+    cache_bytes: int = 0
     cache_entry_bytes: int = 512 * 1024
     worker_memory_mb: int = 2048
     allow_unknown_graphs: bool = False
+    in_process: bool = True
+    query_threads: int = 2
+
+
+def config_to_text(config: ServerConfig) -> str:
+    """``config`` as JSON text, for HTTP processes started by ``diplokg serve --http-workers N``."""
+    fields = dict(config.__dict__)
+    fields["published"] = str(config.published)
+    fields["root"] = str(config.root)
+    return json.dumps(fields)
+
+
+def config_from_env_text(text: str) -> ServerConfig:
+    """The inverse of :func:`config_to_text`."""
+    fields = json.loads(text)
+    fields["published"] = Path(fields["published"])
+    fields["root"] = Path(fields["root"])
+    return ServerConfig(**fields)
 
 
 @dataclass
@@ -135,6 +161,12 @@ class State:
         default_factory=OrderedDict)
     raw_cache_used: int = 0
     started: float = field(default_factory=time.time)
+    #: quads in the store (fixed while serving): decides which bounded plans run in process
+    store_quads: int = 0
+    #: threads evaluating bounded queries (None: on the event loop)
+    executor: concurrent.futures.ThreadPoolExecutor | None = None
+    #: how many queries were answered in this process (not by a worker)
+    in_process: int = 0
 
     def cache_get(self, key: tuple[Any, ...]) -> Answer | None:
         if self.config.cache_bytes <= 0:
@@ -165,7 +197,10 @@ def load_state(config: ServerConfig) -> State:
     """
     dataset, _ = find_dataset(config.published)
     store = open_store(config.published)
-    state = State(config, store, dataset, views.summarize(store))
+    summary = views.summarize(store)
+    state = State(config, store, dataset, summary, store_quads=summary.quads + summary.triples)
+    if config.query_threads > 0 and state.store_quads > INLINE_MAX_QUADS:
+        state.executor = concurrent.futures.ThreadPoolExecutor(config.query_threads, "diplokg-query")
     pub = config.published if config.published.is_dir() else config.published.parent
     for name in DUMPS:
         path = pub / name
@@ -231,9 +266,38 @@ class ProtocolError(Exception):
         self.headers = headers or []
 
 
-def _decode_params(raw: bytes, what: str) -> list[tuple[str, str]]:
+def _unquote_plus(raw: bytes) -> str:
+    """``urllib.parse.unquote_plus`` for one form field, in C where possible: ``%XX`` becomes
+    ``\\xXX`` for :func:`codecs.escape_decode` (backslashes escaped first); malformed escapes fall
+    back to :mod:`urllib.parse` (which keeps them as they are).
+
+    Raises:
+        UnicodeDecodeError: the decoded bytes are not UTF-8.
+    """
+    raw = raw.replace(b"+", b" ")
+    if b"%" not in raw:
+        return raw.decode("utf-8")
     try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        decoded = codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]  # type: ignore[attr-defined]
+    except ValueError:
+        decoded = unquote_to_bytes(raw)
+    return decoded.decode("utf-8")
+
+
+def _decode_params(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """``parse_qsl(..., keep_blank_values=True, errors="strict")`` on bytes, faster.
+
+    Raises:
+        ProtocolError: 400 when the text, or a field once percent-decoded, is not UTF-8.
+    """
+    try:
+        raw.decode("utf-8")
+        out = []
+        for field_ in raw.split(b"&"):
+            if field_:
+                name, _, value = field_.partition(b"=")
+                out.append((_unquote_plus(name), _unquote_plus(value)))
+        return out
     except UnicodeDecodeError as exc:
         raise ProtocolError(400, f"the {what} is not valid UTF-8 once percent-decoded: {exc}") from exc
 
@@ -361,7 +425,8 @@ class SparqlEndpoint:
             return
         base_iri = f"http://{headers.get('host', '127.0.0.1')}/sparql"
         answer, cached = await execute(state, query, default_graphs, named_graphs, accept, forced, base_iri)
-        extra = [(b"vary", b"Accept"), (b"x-diplokg-cache", b"hit" if cached else b"miss")]
+        extra = [(b"vary", b"Accept"),
+                 (b"x-diplokg-cache", b"hit" if cached else b"miss" if cfg.cache_bytes > 0 else b"off")]
         meta = answer.meta
         if meta.get("truncated"):
             extra.append((b"x-diplokg-truncated", f"true; max-rows={meta.get('max_rows')}".encode()))
@@ -393,7 +458,8 @@ class SparqlEndpoint:
 
 async def execute(state: State, query: str, default_graphs: list[str], named_graphs: list[str],
                   accept: str | None, forced: str | None, base_iri: str | None = None) -> tuple[Answer, bool]:
-    """Answer one query through the cache and the worker pool; (answer, was it cached).
+    """Answer one query: from the cache (when on), in this process (bounded queries, see
+    :mod:`pipeline.server.fastpath`) or through the worker pool; (answer, was it cached).
 
     Relative IRIs in the query resolve against ``base_iri`` (the endpoint's URL, as SPARQL says).
     """
@@ -401,16 +467,50 @@ async def execute(state: State, query: str, default_graphs: list[str], named_gra
     hit = state.cache_get(key)
     if hit is not None:
         return hit, True
-    assert state.pool is not None
-    try:
-        answer = await state.pool.execute({
-            "query": query, "default_graphs": default_graphs, "named_graphs": named_graphs,
-            "accept": accept, "format": forced, "base_iri": base_iri,
-        })
-    except QueryUnavailable as exc:
-        return Answer(503, "text/plain", (str(exc) + "\n").encode(), {"timeout": True}), False
+    plan = None
+    if state.config.in_process and not default_graphs and not named_graphs:
+        plan = classify(query)
+        if plan is not None and plan.blocking and state.store_quads > BLOCKING_MAX_QUADS:
+            plan = None
+    if plan is not None:
+        if state.executor is None or state.store_quads <= INLINE_MAX_QUADS:
+            # on the event loop: a bounded query over a small store costs less than a thread
+            # hand-off (which measured at half the lookup throughput)
+            answer = _fast_answer(state, plan, query, accept, forced, base_iri)
+        else:
+            answer = await asyncio.get_running_loop().run_in_executor(
+                state.executor, _fast_answer, state, plan, query, accept, forced, base_iri)
+        state.in_process += 1
+    else:
+        assert state.pool is not None
+        try:
+            answer = await state.pool.execute({
+                "query": query, "default_graphs": default_graphs, "named_graphs": named_graphs,
+                "accept": accept, "format": forced, "base_iri": base_iri,
+            })
+        except QueryUnavailable as exc:
+            return Answer(503, "text/plain", (str(exc) + "\n").encode(), {"timeout": True}), False
     state.cache_put(key, answer)
     return answer, False
+
+
+def _fast_answer(state: State, plan: Plan, query: str, accept: str | None, forced: str | None,
+                 base_iri: str | None) -> Answer:
+    """Evaluate a bounded query in this process (runs in a thread of the HTTP process)."""
+    cfg = state.config
+    if plan.kind == "select" and state.store_quads <= BLOCKING_MAX_QUADS:
+        media = forced or negotiate(accept, KIND_TYPES["select"])
+        if media == JSON_RESULTS:
+            start = time.monotonic()
+            body = rust_json(state.store, query, base_iri, cfg.max_rows)
+            if body is not None:
+                return Answer(200, JSON_RESULTS, body, {"kind": "select", "truncated": False,
+                                                        "max_rows": cfg.max_rows,
+                                                        "elapsed": round(time.monotonic() - start, 6)})
+    return evaluate(state.store, {"query": query, "accept": accept, "format": forced, "base_iri": base_iri,
+                                  "timeout": cfg.timeout},
+                    max_rows=cfg.max_rows, allow_service=cfg.allow_service,
+                    allow_unknown_graphs=cfg.allow_unknown_graphs)
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -748,6 +848,8 @@ def create_app(config: ServerConfig, state: State | None = None) -> Callable[...
             yield
         finally:
             await st.pool.close()
+            if st.executor is not None:
+                st.executor.shutdown(wait=False, cancel_futures=True)
 
     routes = [
         Route("/", pages.home),

@@ -1,0 +1,306 @@
+"""Which queries the HTTP process may evaluate itself, and how it does so quickly.
+
+Sending a query to a worker process costs an IPC round trip and pickling on both sides (about
+0.3 ms of CPU per request): more than a point lookup costs to evaluate. Worker processes exist so
+that a runaway query can be *killed*; a thread running a pyoxigraph query cannot be stopped. So the
+HTTP process evaluates a query itself only when its work is bounded by construction, whatever the
+data, and everything else goes to the killable workers.
+
+**The bounded class** (:func:`classify`, a small lexical parser; anything it does not recognise is
+not bounded and goes to a worker):
+
+* a prologue of ``PREFIX``/``BASE``; then ``SELECT`` (``*``, variables, or aggregates
+  ``(COUNT|SUM|MIN|MAX|AVG|SAMPLE([DISTINCT] ?v|*) AS ?x)``, optionally ``DISTINCT``/``REDUCED``),
+  ``ASK``, or ``CONSTRUCT`` (a template of plain triples, or the ``CONSTRUCT WHERE`` short form);
+* a ``WHERE`` group of exactly **one triple pattern** whose terms are variables, IRIs, prefixed
+  names, ``a`` and literals (no blank nodes, paths, ``FILTER``, ``OPTIONAL``, ``UNION``, ``GRAPH``,
+  ``SERVICE``, ``VALUES``, ``BIND``, subqueries, ``FROM``);
+* solution modifiers ``GROUP BY ?v...``, ``ORDER BY ?v | ASC(?v) | DESC(?v)...``, ``LIMIT``,
+  ``OFFSET`` with integers.
+
+Why that class is bounded: one triple pattern is one index range scan, so the matches are at most
+the number of quads ``D`` in the store. Without ``ORDER BY``/``GROUP BY``/``DISTINCT``/aggregates
+every match is an answer row as soon as it is found ("streaming"), so the deadline and row-cap
+checks between rows stop it; with them ("blocking") the whole work is one scan plus a sort or hash
+over at most ``D`` rows, ``O(D log D)``, and memory ``O(D)``. The server takes blocking plans in
+process only when the store holds at most :data:`BLOCKING_MAX_QUADS` quads (then the uninterruptible
+part is a few tens of milliseconds at most); above that they go to the workers. Queries over more
+than one pattern (joins) can do unbounded work between two rows (a join whose inner side never
+matches), so they always go to the workers.
+
+**Cheap serialization.** For SPARQL JSON the HTTP process lets pyoxigraph serialize in Rust
+(``QuerySolutions.serialize``) instead of building Python dicts per term. The row cap must still
+be reported, never silently applied: a JSON document with ``R`` rows holds at least ``R + 2``
+``{`` characters, so when the body has no more than ``max_rows + 2`` of them the result is certainly
+within the cap; otherwise the query is evaluated again by the row-by-row path, which cuts it and
+says so. The Rust path serializes without deadline checks, so it is used only for stores within
+:data:`BLOCKING_MAX_QUADS` (its work is then bounded as for blocking plans).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+#: stores up to this many quads may evaluate blocking plans (and Rust-serialized ones) in process.
+BLOCKING_MAX_QUADS = 200_000
+#: stores up to this many quads evaluate bounded queries on the event loop itself (the worst case,
+#: a scan of the whole store, is then a few milliseconds); larger ones use a thread.
+INLINE_MAX_QUADS = 50_000
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+|\#[^\n]*)"""
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"""|(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")"""
+    r"""|(?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)"""
+    r"""|(?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w\u00B7-\uFFFF-]*(?:\.[\w\u00B7-\uFFFF-]+)*)?:(?:[\w\u00B7-\uFFFF:-]+(?:\.[\w\u00B7-\uFFFF:-]+)*)?)"""
+    r"""|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
+    r"""|(?P<number>\d*\.\d+(?:[eE][+-]?\d+)?|\d+\.\d*[eE][+-]?\d+|\d+(?:[eE][+-]?\d+)?)"""
+    r"""|(?P<dt>\^\^)"""
+    r"""|(?P<word>[A-Za-z_]\w*)"""
+    r"""|(?P<punct>[{}().;,*])"""
+    r"""|(?P<other>.)""",
+    re.S,
+)
+_AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query the HTTP process may evaluate itself.
+
+    Attributes:
+        kind: ``"select"``, ``"ask"`` or ``"graph"`` (CONSTRUCT).
+        blocking: the first row needs the whole (bounded) work: ``ORDER BY``, ``GROUP BY``,
+            ``DISTINCT``/``REDUCED`` or aggregates.
+    """
+
+    kind: str
+    blocking: bool
+
+
+class _NotBounded(Exception):
+    pass
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        toks: list[tuple[str, str]] = []
+        for m in _TOKEN.finditer(text):
+            kind = m.lastgroup or "other"
+            if kind == "ws":
+                continue
+            if kind == "other":
+                raise _NotBounded
+            value = m.group()
+            if kind == "word":
+                if value == "a":  # the rdf:type shorthand (case-sensitive, unlike keywords)
+                    kind = "a"
+                else:
+                    value = value.upper()
+            toks.append((kind, value))
+        self.toks = toks
+        self.i = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.toks[self.i] if self.i < len(self.toks) else ("eof", "")
+
+    def take(self, kind: str | None = None, value: str | None = None) -> str:
+        k, v = self.peek()
+        if (kind is not None and k != kind) or (value is not None and v != value):
+            raise _NotBounded
+        self.i += 1
+        return v
+
+    def accept(self, kind: str, value: str | None = None) -> bool:
+        k, v = self.peek()
+        if k == kind and (value is None or v == value):
+            self.i += 1
+            return True
+        return False
+
+    # -- terms -----------------------------------------------------------------------------
+    def term(self, predicate: bool = False) -> None:
+        k, v = self.peek()
+        if k in ("var", "iri", "pname"):
+            self.i += 1
+        elif predicate and k == "a":
+            self.i += 1
+        elif not predicate and k == "string":
+            self.i += 1
+            if self.accept("dt"):
+                if not (self.accept("iri") or self.accept("pname")):
+                    raise _NotBounded
+            else:
+                self.accept("lang")
+        elif not predicate and (k == "number" or (k == "word" and v in ("TRUE", "FALSE"))):
+            self.i += 1
+        else:
+            raise _NotBounded
+
+    def triples_block(self) -> int:
+        """``{ s p o (; p o | , o)* (. ...)* }``; returns the number of triple patterns."""
+        self.take("punct", "{")
+        n = 0
+        while not self.accept("punct", "}"):
+            self.term()
+            self.term(predicate=True)
+            self.term()
+            n += 1
+            while True:
+                if self.accept("punct", ","):
+                    self.term()
+                    n += 1
+                elif self.accept("punct", ";"):
+                    if self.peek() in (("punct", "."), ("punct", "}"), ("punct", ";")):
+                        continue
+                    self.term(predicate=True)
+                    self.term()
+                    n += 1
+                else:
+                    break
+            if not self.accept("punct", "."):
+                self.take("punct", "}")
+                break
+        return n
+
+    # -- query -----------------------------------------------------------------------------
+    def parse(self) -> Plan:
+        while True:
+            if self.accept("word", "PREFIX"):
+                self.take("pname")
+                self.take("iri")
+            elif self.accept("word", "BASE"):
+                self.take("iri")
+            else:
+                break
+        blocking = False
+        if self.accept("word", "SELECT"):
+            kind = "select"
+            if self.accept("word", "DISTINCT") or self.accept("word", "REDUCED"):
+                blocking = True
+            if not self.accept("punct", "*"):
+                items = 0
+                while True:
+                    if self.accept("var"):
+                        items += 1
+                    elif self.accept("punct", "("):
+                        if self.take("word") not in _AGGREGATES:
+                            raise _NotBounded
+                        self.take("punct", "(")
+                        self.accept("word", "DISTINCT")
+                        if not (self.accept("var") or self.accept("punct", "*")):
+                            raise _NotBounded
+                        self.take("punct", ")")
+                        self.take("word", "AS")
+                        self.take("var")
+                        self.take("punct", ")")
+                        blocking = True
+                        items += 1
+                    else:
+                        break
+                if not items:
+                    raise _NotBounded
+            self.accept("word", "WHERE")
+        elif self.accept("word", "ASK"):
+            kind = "ask"
+            self.accept("word", "WHERE")
+        elif self.accept("word", "CONSTRUCT"):
+            kind = "graph"
+            if not self.accept("word", "WHERE"):
+                self.triples_block()  # the template: any number of plain triples
+                self.take("word", "WHERE")
+        else:
+            raise _NotBounded
+        if self.triples_block() != 1:
+            raise _NotBounded
+        if kind != "ask":
+            if self.accept("word", "GROUP"):
+                self.take("word", "BY")
+                self.take("var")
+                while self.accept("var"):
+                    pass
+                blocking = True
+            if self.accept("word", "ORDER"):
+                self.take("word", "BY")
+                keys = 0
+                while True:
+                    if self.accept("var"):
+                        keys += 1
+                    elif self.peek()[0] == "word" and self.peek()[1] in ("ASC", "DESC"):
+                        self.i += 1
+                        self.take("punct", "(")
+                        self.take("var")
+                        self.take("punct", ")")
+                        keys += 1
+                    else:
+                        break
+                if not keys:
+                    raise _NotBounded
+                blocking = True
+            for _ in range(2):
+                if self.accept("word", "LIMIT") or self.accept("word", "OFFSET"):
+                    if not self.take("number").isdigit():
+                        raise _NotBounded
+        if self.peek()[0] != "eof":
+            raise _NotBounded
+        return Plan(kind, blocking)
+
+
+_MEMO: OrderedDict[str, Plan | None] = OrderedDict()
+_MEMO_SIZE = 4096
+
+
+def classify(query: str) -> Plan | None:
+    """The :class:`Plan` of a query in the bounded class, or ``None`` (send it to a worker).
+
+    Results are memoised by query text (a bounded LRU), so a repeated query is not re-lexed.
+
+    >>> classify('SELECT ?p ?o WHERE { <http://e/x> ?p ?o }')
+    Plan(kind='select', blocking=False)
+    >>> classify('PREFIX : <http://e/> SELECT ?t (COUNT(?s) AS ?n) { ?s a ?t } GROUP BY ?t ORDER BY DESC(?n)')
+    Plan(kind='select', blocking=True)
+    >>> classify('SELECT * { ?a ?b ?c . ?d ?e ?f }') is None  # a join: not bounded
+    True
+    >>> classify('SELECT * { ?s ?p ?o FILTER(?o > 1) }') is None
+    True
+    """
+    hit = _MEMO.get(query)
+    if hit is not None or query in _MEMO:
+        _MEMO.move_to_end(query)
+        return hit
+    try:
+        plan: Plan | None = _Parser(query).parse()
+    except _NotBounded:
+        plan = None
+    except RecursionError:  # pragma: no cover - the parser does not recurse
+        plan = None
+    _MEMO[query] = plan
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return plan
+
+
+JSON_RESULTS = "application/sparql-results+json"
+
+
+def rust_json(store: ox.Store, query: str, base_iri: str | None, max_rows: int) -> bytes | None:
+    """SPARQL JSON for a bounded SELECT, serialized by pyoxigraph; ``None`` when the result may
+    exceed ``max_rows`` (the caller then uses the row-by-row path, which cuts and reports) or when
+    the query does not evaluate cleanly here (the row-by-row path then produces the error answer).
+    """
+    try:
+        kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
+        result = store.query(query, **kwargs)
+        if not isinstance(result, ox.QuerySolutions):
+            return None
+        body = result.serialize(format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, OSError, ValueError):
+        return None
+    if body is None or body.count(b"{") > max_rows + 2:
+        return None
+    return body
