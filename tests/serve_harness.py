@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import uvicorn
 
 from pipeline.server.app import ServerConfig, create_app
+from pipeline.server.http import CoalescingHttpToolsProtocol
 
 FIXTURE_TRIG = Path(__file__).parent / "fixtures" / "published" / "dataset.trig"
 
@@ -85,6 +86,7 @@ def serve(published: Path, root: Path, **overrides: Any) -> Iterator[Live]:
     app = create_app(config)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           http=CoalescingHttpToolsProtocol,
                                            access_log=False, lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

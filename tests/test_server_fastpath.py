@@ -114,9 +114,12 @@ def _normal(resp: httpx.Response) -> object:
     return resp.text
 
 
-def test_in_process_answers_equal_worker_answers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["event loop", "thread"])
+def test_in_process_answers_equal_worker_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    if where == "thread":  # as for a store over INLINE_MAX_QUADS: bounded queries run in a thread
+        monkeypatch.setattr("pipeline.server.app.INLINE_MAX_QUADS", 0)
     published, root = make_published(tmp_path / "pub"), make_root(tmp_path / "root")
-    with serve(published, root, max_rows=50) as fast, serve(published, root, max_rows=50, in_process=False) as slow, \
+    with serve(published, root, max_rows=50, query_threads=1) as fast, serve(published, root, max_rows=50, in_process=False) as slow, \
             httpx.Client(timeout=30) as c:
         for query, accept in SAME_ANSWERS:
             before = fast.state.in_process
@@ -128,6 +131,7 @@ def test_in_process_answers_equal_worker_answers(tmp_path: Path) -> None:
             assert _normal(a) == _normal(b), query
             assert fast.state.in_process == before + 1, f"not answered in process: {query}"
         assert slow.state.in_process == 0
+        assert (fast.state.executor is not None) == (where == "thread")
         # a join is not bounded: the worker answers it, not the HTTP process
         before = fast.state.in_process
         join = c.get(fast.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?c ?d ?e }"})

@@ -44,8 +44,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="HTTP server processes sharing the port, each with its own copy of the store "
                         "(1 = one process)")
     p.add_argument("--query-threads", type=int, default=2,
-                   help="threads per HTTP process evaluating bounded queries when the store holds over "
-                        "50 000 quads (smaller stores: on the event loop, cheaper than a hand-off; 0 = always there)")
+                   help="threads per HTTP process for bounded queries when the store holds over "
+                        "50 000 quads (smaller stores: on the event loop, cheaper than a hand-off); "
+                        "0 = always on the event loop")
     p.add_argument("--no-in-process", action="store_true",
                    help="send every query to a worker process, even bounded point lookups")
     p.add_argument("--worker-memory-mb", type=int, default=2048,
@@ -147,8 +148,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"diplokg serve: {state.summary.quads} quads in {state.summary.graphs} graphs from {state.dataset}\n"
           f"  SPARQL endpoint  http://{args.host}:{args.port}/sparql\n"
           f"  pages            http://{args.host}:{args.port}/", file=sys.stderr)
+    from pipeline.server.http import CoalescingHttpToolsProtocol
+
     common_options = {"log_level": args.log_level, "access_log": args.log_level in ("info", "debug"),
-                      "server_header": False}
+                      "server_header": False, "http": CoalescingHttpToolsProtocol,
+                      "proxy_headers": False}
     if http_workers == 1:
         uvicorn.run(app, host=args.host, port=args.port, **common_options)
         return 0

@@ -102,6 +102,7 @@ def negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
     return best
 
 
+@lru_cache(maxsize=512)
 def prefers_html(accept: str | None) -> bool:
     """True when ``text/html`` is acceptable and at least as preferred as any RDF/results type
     (what browsers send), so a page is the better answer."""
