@@ -56,7 +56,8 @@ from pipeline.iris import DEFAULT_BASE
 from pipeline.server import views
 from pipeline.server.conneg import GRAPH_TYPES, KIND_TYPES, QUAD_TYPES, negotiate, prefers_html
 from pipeline.server.diagram import who_did_what
-from pipeline.server.fastpath import BLOCKING_MAX_QUADS, INLINE_MAX_QUADS, JSON_RESULTS, Plan, classify, rust_json
+from pipeline.server.fastpath import (BLOCKING_MAX_ROWS, INLINE_MAX_ROWS, JSON_RESULTS, PatternStats, Plan, classify,
+                                      rust_json)
 from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool, evaluate
 from pipeline.store import FORMAT_ALIASES, PREFIXES, find_dataset, open_store
 
@@ -95,9 +96,9 @@ class ServerConfig:
         allow_unknown_graphs: let ``FROM`` in queries name graphs the store lacks (read as empty).
         in_process: evaluate bounded queries (:mod:`pipeline.server.fastpath`) in this process
             instead of a worker (off: every query goes to a worker).
-        query_threads: threads of this process that evaluate bounded queries when the store holds
-            over ``fastpath.INLINE_MAX_QUADS`` quads (smaller stores: on the event loop, which
-            costs less than the hand-off; 0 = on the event loop whatever the size).
+        query_threads: threads of this process that evaluate bounded queries that may match more
+            than ``fastpath.INLINE_MAX_ROWS`` triples (fewer: on the event loop, which costs less
+            than the hand-off; 0 = on the event loop whatever the bound).
     """
 
     published: Path
@@ -161,12 +162,13 @@ class State:
         default_factory=OrderedDict)
     raw_cache_used: int = 0
     started: float = field(default_factory=time.time)
-    #: quads in the store (fixed while serving): decides which bounded plans run in process
-    store_quads: int = 0
+    #: bounds of one triple pattern's matches (the store is fixed while serving)
+    pattern_stats: PatternStats = field(default_factory=lambda: PatternStats(0, 0, 0, {}))
     #: threads evaluating bounded queries (None: on the event loop)
     executor: concurrent.futures.ThreadPoolExecutor | None = None
-    #: how many queries were answered in this process (not by a worker)
+    #: how many queries were answered in this process (not by a worker), and of those in a thread
     in_process: int = 0
+    in_thread: int = 0
 
     def cache_get(self, key: tuple[Any, ...]) -> Answer | None:
         if self.config.cache_bytes <= 0:
@@ -198,8 +200,8 @@ def load_state(config: ServerConfig) -> State:
     dataset, _ = find_dataset(config.published)
     store = open_store(config.published)
     summary = views.summarize(store)
-    state = State(config, store, dataset, summary, store_quads=summary.quads + summary.triples)
-    if config.query_threads > 0 and state.store_quads > INLINE_MAX_QUADS:
+    state = State(config, store, dataset, summary, pattern_stats=PatternStats.of(store))
+    if config.query_threads > 0:
         state.executor = concurrent.futures.ThreadPoolExecutor(config.query_threads, "diplokg-query")
     pub = config.published if config.published.is_dir() else config.published.parent
     for name in DUMPS:
@@ -475,19 +477,23 @@ async def execute(state: State, query: str, default_graphs: list[str], named_gra
     if hit is not None:
         return hit, True
     plan = None
+    bound = 0
     if state.config.in_process and not default_graphs and not named_graphs:
         plan = classify(query)
-        if plan is not None and plan.blocking and state.store_quads > BLOCKING_MAX_QUADS:
-            plan = None
+        if plan is not None:
+            bound = plan.max_matches(state.pattern_stats)
+            if plan.blocking and bound > BLOCKING_MAX_ROWS:
+                plan = None  # bounded, but its uninterruptible part could be long: a worker's job
     if plan is not None:
-        if state.executor is None or state.store_quads <= INLINE_MAX_QUADS:
-            # on the event loop: over a small store even the worst bounded query (a sort of every
-            # quad) takes milliseconds, and a thread hand-off costs more than a lookup itself
-            # (measured: lookups at half the throughput, the aggregate at 0.7x, in a thread)
-            answer = _fast_answer(state, plan, query, accept, forced, base_iri)
+        if state.executor is None or bound <= INLINE_MAX_ROWS:
+            # on the event loop: at most INLINE_MAX_ROWS matches take a few milliseconds even
+            # sorted, and a thread hand-off costs more than a lookup itself (measured: lookups at
+            # half the throughput, the aggregate at 0.7x, when handed to a thread)
+            answer = _fast_answer(state, plan, bound, query, accept, forced, base_iri)
         else:
+            state.in_thread += 1
             answer = await asyncio.get_running_loop().run_in_executor(
-                state.executor, _fast_answer, state, plan, query, accept, forced, base_iri)
+                state.executor, _fast_answer, state, plan, bound, query, accept, forced, base_iri)
         state.in_process += 1
     else:
         assert state.pool is not None
@@ -502,11 +508,17 @@ async def execute(state: State, query: str, default_graphs: list[str], named_gra
     return answer, False
 
 
-def _fast_answer(state: State, plan: Plan, query: str, accept: str | None, forced: str | None,
+def _fast_answer(state: State, plan: Plan, bound: int, query: str, accept: str | None, forced: str | None,
                  base_iri: str | None) -> Answer:
-    """Evaluate a bounded query in this process (runs in a thread of the HTTP process)."""
+    """Evaluate a bounded query (at most ``bound`` matches) in this process.
+
+    SPARQL JSON for a SELECT is written by pyoxigraph when ``bound`` is small enough for its
+    uninterruptible serialization (:data:`~pipeline.server.fastpath.BLOCKING_MAX_ROWS`); anything
+    else goes through :func:`~pipeline.server.workers.evaluate`, as in a worker (deadline and row cap
+    checked between rows).
+    """
     cfg = state.config
-    if plan.kind == "select" and state.store_quads <= BLOCKING_MAX_QUADS:
+    if plan.kind == "select" and bound <= BLOCKING_MAX_ROWS:
         media = forced or negotiate(accept, KIND_TYPES["select"])
         if media == JSON_RESULTS:
             start = time.monotonic()

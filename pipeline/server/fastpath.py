@@ -18,23 +18,30 @@ not bounded and goes to a worker):
 * solution modifiers ``GROUP BY ?v...``, ``ORDER BY ?v | ASC(?v) | DESC(?v)...``, ``LIMIT``,
   ``OFFSET`` with integers.
 
-Why that class is bounded: one triple pattern is one index range scan, so the matches are at most
-the number of quads ``D`` in the store. Without ``ORDER BY``/``GROUP BY``/``DISTINCT``/aggregates
-every match is an answer row as soon as it is found ("streaming"), so the deadline and row-cap
-checks between rows stop it; with them ("blocking") the whole work is one scan plus a sort or hash
-over at most ``D`` rows, ``O(D log D)``, and memory ``O(D)``. The server takes blocking plans in
-process only when the store holds at most :data:`BLOCKING_MAX_QUADS` quads (then the uninterruptible
-part is a few tens of milliseconds at most); above that they go to the workers. Queries over more
-than one pattern (joins) can do unbounded work between two rows (a join whose inner side never
-matches), so they always go to the workers.
+Why that class is bounded: one triple pattern is one index range scan, so its matches are at most
+the triples of the default graph, and :class:`PatternStats` (computed once at load) bounds them
+more tightly: a constant subject matches at most the largest out-degree, a constant object the
+largest in-degree, a constant predicate its own triple count (:meth:`Plan.max_matches`). Without
+``ORDER BY``/``GROUP BY``/``DISTINCT``/aggregates every match is an answer row as soon as it is
+found ("streaming"), so the deadline and row-cap checks between rows stop it. With them
+("blocking") the whole work is one scan plus a sort or hash over at most that many rows,
+``O(n log n)`` time and ``O(n)`` memory, and it cannot be interrupted; so a blocking plan runs in
+process only when it may match at most :data:`BLOCKING_MAX_ROWS` triples (about a third of a
+second, measured), and goes to a worker otherwise. Queries over more than one pattern (joins) can
+do unbounded work between two rows (a join whose inner side never matches), so they always go to
+the workers.
+
+**Where.** A plan that may match at most :data:`INLINE_MAX_ROWS` triples runs on the event loop
+itself (the worst case, every one of them sorted and serialized, is a few milliseconds; a thread
+hand-off costs more than a point lookup); larger ones run in a thread of the HTTP process.
 
 **Cheap serialization.** For SPARQL JSON the HTTP process lets pyoxigraph serialize in Rust
 (``QuerySolutions.serialize``) instead of building Python dicts per term. The row cap must still
 be reported, never silently applied: a JSON document with ``R`` rows holds at least ``R + 2``
 ``{`` characters, so when the body has no more than ``max_rows + 2`` of them the result is certainly
 within the cap; otherwise the query is evaluated again by the row-by-row path, which cuts it and
-says so. The Rust path serializes without deadline checks, so it is used only for stores within
-:data:`BLOCKING_MAX_QUADS` (its work is then bounded as for blocking plans).
+says so. The Rust path serializes without deadline checks, so it is used only for plans that may
+match at most :data:`BLOCKING_MAX_ROWS` triples (its work is then bounded as for blocking plans).
 """
 
 from __future__ import annotations
@@ -46,11 +53,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-#: stores up to this many quads may evaluate blocking plans (and Rust-serialized ones) in process.
-BLOCKING_MAX_QUADS = 200_000
-#: stores up to this many quads evaluate bounded queries on the event loop itself (the worst case,
-#: a scan of the whole store, is then a few milliseconds); larger ones use a thread.
-INLINE_MAX_QUADS = 50_000
+#: plans that may match up to this many triples may block (sort, group, Rust serialization) in
+#: process; measured here, sorting and serializing 3 500 rows takes 12 ms, so this is ~0.3 s.
+BLOCKING_MAX_ROWS = 100_000
+#: plans that may match up to this many triples run on the event loop itself (worst case ~7 ms).
+INLINE_MAX_ROWS = 2_000
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+|\#[^\n]*)"""
@@ -81,6 +88,55 @@ class Plan:
 
     kind: str
     blocking: bool
+    subject_constant: bool = False
+    predicate_constant: bool = False
+    #: the predicate's IRI when it is a constant the parser could resolve (else ``None``)
+    predicate: str | None = None
+    object_constant: bool = False
+
+    def max_matches(self, stats: PatternStats) -> int:
+        """An upper bound of the pattern's matches in the store's default graph, from ``stats``."""
+        bound = stats.triples
+        if self.subject_constant:
+            bound = min(bound, stats.max_out)
+        if self.predicate_constant and self.predicate is not None:
+            bound = min(bound, stats.per_predicate.get(self.predicate, 0))
+        if self.object_constant:
+            bound = min(bound, stats.max_in)
+        return bound
+
+
+@dataclass(frozen=True)
+class PatternStats:
+    """What bounds a triple pattern's matches in a store's default graph (computed once at load).
+
+    Attributes:
+        triples: triples in the default graph.
+        max_out: most triples any one subject has.
+        max_in: most triples any one object has.
+        per_predicate: triples per predicate IRI.
+    """
+
+    triples: int
+    max_out: int
+    max_in: int
+    per_predicate: dict[str, int]
+
+    @classmethod
+    def of(cls, store: ox.Store) -> PatternStats:
+        """One pass over the default graph."""
+        from collections import Counter
+
+        subjects: Counter[Any] = Counter()
+        objects: Counter[Any] = Counter()
+        predicates: Counter[str] = Counter()
+        n = 0
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            subjects[q.subject] += 1
+            objects[q.object] += 1
+            predicates[q.predicate.value] += 1
+            n += 1
+        return cls(n, max(subjects.values(), default=0), max(objects.values(), default=0), dict(predicates))
 
 
 class _NotBounded(Exception):
@@ -105,6 +161,8 @@ class _Parser:
             toks.append((kind, value))
         self.toks = toks
         self.i = 0
+        self.prefixes: dict[str, str] = {}
+        self.pattern: tuple[tuple[str, str], ...] = ()
 
     def peek(self) -> tuple[str, str]:
         return self.toks[self.i] if self.i < len(self.toks) else ("eof", "")
@@ -124,7 +182,8 @@ class _Parser:
         return False
 
     # -- terms -----------------------------------------------------------------------------
-    def term(self, predicate: bool = False) -> None:
+    def term(self, predicate: bool = False) -> tuple[str, str]:
+        """Consume one term; returns its first token."""
         k, v = self.peek()
         if k in ("var", "iri", "pname"):
             self.i += 1
@@ -141,15 +200,14 @@ class _Parser:
             self.i += 1
         else:
             raise _NotBounded
+        return k, v
 
     def triples_block(self) -> int:
         """``{ s p o (; p o | , o)* (. ...)* }``; returns the number of triple patterns."""
         self.take("punct", "{")
         n = 0
         while not self.accept("punct", "}"):
-            self.term()
-            self.term(predicate=True)
-            self.term()
+            self.pattern = (self.term(), self.term(predicate=True), self.term())
             n += 1
             while True:
                 if self.accept("punct", ","):
@@ -172,8 +230,8 @@ class _Parser:
     def parse(self) -> Plan:
         while True:
             if self.accept("word", "PREFIX"):
-                self.take("pname")
-                self.take("iri")
+                name = self.take("pname")
+                self.prefixes[name[:-1]] = self.take("iri")[1:-1]
             elif self.accept("word", "BASE"):
                 self.take("iri")
             else:
@@ -248,7 +306,22 @@ class _Parser:
                         raise _NotBounded
         if self.peek()[0] != "eof":
             raise _NotBounded
-        return Plan(kind, blocking)
+        (sk, _), (pk, pv), (ok, _) = self.pattern
+        return Plan(kind, blocking, subject_constant=sk != "var", predicate_constant=pk != "var",
+                    predicate=self._iri(pk, pv), object_constant=ok != "var")
+
+    def _iri(self, kind: str, value: str) -> str | None:
+        """The full IRI of a constant predicate, or ``None`` (a variable, a relative IRI, an
+        unknown prefix)."""
+        if kind == "a":
+            return "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        if kind == "iri" and re.match(r"<[A-Za-z][\w+.-]*:", value):
+            return value[1:-1]
+        if kind == "pname":
+            prefix, _, local = value.partition(":")
+            if prefix in self.prefixes and "\\" not in local:
+                return self.prefixes[prefix] + local
+        return None
 
 
 _MEMO: OrderedDict[str, Plan | None] = OrderedDict()
@@ -260,10 +333,12 @@ def classify(query: str) -> Plan | None:
 
     Results are memoised by query text (a bounded LRU), so a repeated query is not re-lexed.
 
-    >>> classify('SELECT ?p ?o WHERE { <http://e/x> ?p ?o }')
-    Plan(kind='select', blocking=False)
-    >>> classify('PREFIX : <http://e/> SELECT ?t (COUNT(?s) AS ?n) { ?s a ?t } GROUP BY ?t ORDER BY DESC(?n)')
-    Plan(kind='select', blocking=True)
+    >>> p = classify('SELECT ?p ?o WHERE { <http://e/x> ?p ?o }')
+    >>> p.kind, p.blocking, p.subject_constant, p.predicate_constant
+    ('select', False, True, False)
+    >>> p = classify('PREFIX : <http://e/> SELECT ?t (COUNT(?s) AS ?n) { ?s a ?t } GROUP BY ?t ORDER BY DESC(?n)')
+    >>> p.kind, p.blocking, p.predicate
+    ('select', True, 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type')
     >>> classify('SELECT * { ?a ?b ?c . ?d ?e ?f }') is None  # a join: not bounded
     True
     >>> classify('SELECT * { ?s ?p ?o FILTER(?o > 1) }') is None
