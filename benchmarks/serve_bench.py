@@ -11,6 +11,7 @@ Workloads:
   lookup     point lookups ``SELECT ?p ?o { <entity> ?p ?o }`` cycling over every labelled entity,
              16 concurrent clients
   aggregate  ``SELECT ?type (COUNT(?s) AS ?n) { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)``, 4 clients
+             (500 requests each by default: fewer make a run of a few tens of milliseconds, mostly noise)
   construct  ``CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }`` as N-Triples (the whole union graph), 4 clients
 
 diplokg is measured in several configurations (``--variant ARGS``, repeatable): by default as it
@@ -18,6 +19,10 @@ runs by default (no response cache: every request is evaluated) and with ``--cac
 identical requests are answered from memory; the dataset cannot change while it runs), so the
 cache's share of the result is visible. ``--variant "--no-in-process --http-workers 1"`` is the
 earlier design (every query sent to a worker process from a single HTTP process).
+
+Besides req/s and latency, each line gives the CPU time the server used per request (all its
+processes: HTTP processes and query workers), which depends much less than req/s on what else
+the machine is running.
 
 Usage:  .venv/bin/python benchmarks/serve_bench.py [--published data/published] [--requests 300]
         [--rounds 3] [--variant ""] [--variant "--cache-mb 64"] ...
@@ -101,6 +106,23 @@ async def _client(port: int, requests: list[bytes], lat: list[float], errors: li
         writer.close()
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its descendants still running (Linux /proc)."""
+    total = 0.0
+    todo = [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
 @dataclass
 class Result:
     requests: int
@@ -108,14 +130,16 @@ class Result:
     p50: float
     p99: float
     errors: int
+    cpu: float = 0.0  # server CPU seconds (all its processes) during the run
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
 
 
-def run_load(port: int, requests: list[bytes], clients: int, per_client: int) -> Result:
-    """``clients`` connections, each sending ``per_client`` requests back to back (cycling ``requests``)."""
+def run_load(port: int, requests: list[bytes], clients: int, per_client: int, server_pid: int | None = None) -> Result:
+    """``clients`` connections, each sending ``per_client`` requests back to back (cycling ``requests``);
+    with ``server_pid``, also the CPU time the server's process tree used meanwhile."""
     lat: list[float] = []
     errors: list[int] = []
     plans = [[requests[(c * 7919 + i) % len(requests)] for i in range(per_client)] for c in range(clients)]
@@ -125,10 +149,12 @@ def run_load(port: int, requests: list[bytes], clients: int, per_client: int) ->
         await asyncio.gather(*(_client(port, p, lat, errors) for p in plans))
         return time.perf_counter() - t0
 
+    cpu0 = tree_cpu_seconds(server_pid) if server_pid else 0.0
     seconds = asyncio.run(main())
+    cpu = tree_cpu_seconds(server_pid) - cpu0 if server_pid else 0.0
     lat.sort()
     return Result(len(lat), seconds, statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-                  len(errors))
+                  len(errors), cpu)
 
 
 def fetch(port: int, query: str, accept: str) -> bytes:
@@ -174,7 +200,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--published", type=Path, default=ROOT / "data" / "published")
     ap.add_argument("--requests", type=int, default=300, help="lookup requests per client (16 clients)")
-    ap.add_argument("--heavy-requests", type=int, default=40, help="aggregate/construct requests per client (4 clients)")
+    ap.add_argument("--aggregate-requests", type=int, default=500, help="aggregate requests per client (4 clients)")
+    ap.add_argument("--heavy-requests", type=int, default=40, help="construct requests per client (4 clients)")
     ap.add_argument("--variant", action="append", metavar="ARGS",
                     help="extra `diplokg serve` arguments for one diplokg configuration (repeatable; "
                          f"default: {DEFAULT_VARIANTS})")
@@ -230,15 +257,15 @@ def main() -> int:
                 }
             # rounds interleave the servers so that load from other processes on the machine is shared out
             for _ in range(args.rounds):
-                for name, (port, _proc) in procs.items():
+                for name, (port, proc) in procs.items():
                     look = [request_bytes(port, q, JSON_TYPE) for q in lookups]
                     agg = [request_bytes(port, AGGREGATE, JSON_TYPE)]
                     con = [request_bytes(port, CONSTRUCT, NT_TYPE)]
                     run_load(port, look, 16, 20)  # warm-up
                     rounds.setdefault(name, {}).setdefault("lookup", []).append(
-                        run_load(port, look, 16, args.requests))
-                    rounds[name].setdefault("aggregate", []).append(run_load(port, agg, 4, args.heavy_requests))
-                    rounds[name].setdefault("construct", []).append(run_load(port, con, 4, args.heavy_requests))
+                        run_load(port, look, 16, args.requests, proc.pid))
+                    rounds[name].setdefault("aggregate", []).append(run_load(port, agg, 4, args.aggregate_requests, proc.pid))
+                    rounds[name].setdefault("construct", []).append(run_load(port, con, 4, args.heavy_requests, proc.pid))
         finally:
             for _port, proc in procs.values():
                 stop(proc)
@@ -247,7 +274,8 @@ def main() -> int:
 
     agree = all(answers[n] == answers["oxigraph"] for n in answers)
     print(f"answers agree between servers: {'yes' if agree else 'NO'}\n")
-    header = f"{'workload':<10} {'server':<44} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'vs oxigraph':>12}"
+    header = (f"{'workload':<10} {'server':<44} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>6} {'vs oxigraph':>12} {'cpu us/req':>11}")
     print(header)
     print("-" * len(header))
     results = {name: {w: sorted(rs, key=lambda r: r.rps)[len(rs) // 2] for w, rs in ws.items()}
@@ -257,7 +285,7 @@ def main() -> int:
         for name in results:
             r = results[name][work]
             print(f"{work:<10} {name:<44} {r.requests:>8} {r.rps:>9.0f} {r.p50 * 1000:>8.2f} {r.p99 * 1000:>8.2f} "
-                  f"{r.errors:>6} {r.rps / base:>11.2f}x")
+                  f"{r.errors:>6} {r.rps / base:>11.2f}x {1e6 * r.cpu / r.requests:>11.0f}")
     return 0 if agree else 1
 
 

@@ -27,9 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=10.0, help="per-query time limit, seconds (503 after)")
     p.add_argument("--max-rows", type=int, default=10_000,
                    help="result-size cap in rows/triples (a cut result is reported in headers and pages)")
-    p.add_argument("--workers", type=int, default=max(1, min(4, os.cpu_count() or 1)),
-                   help="query worker processes in all (for queries that are not provably cheap; "
-                        "shared out between the HTTP processes, at least one each)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="query worker processes per HTTP process, for queries that are not provably "
+                        "cheap (each holds a copy of the store; a runaway query is killed with its worker)")
     p.add_argument("--max-query-bytes", type=int, default=64 * 1024, help="longest accepted query")
     p.add_argument("--max-body-bytes", type=int, default=1024 * 1024, help="largest accepted POST body")
     p.add_argument("--allow-service", action="store_true",
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     http_workers = args.http_workers
     config = ServerConfig(
         published=published, root=root, base=args.base or default_base(), timeout=args.timeout,
-        max_rows=args.max_rows, workers=max(1, -(-args.workers // http_workers)),
+        max_rows=args.max_rows, workers=args.workers,
         max_query_bytes=args.max_query_bytes, max_body_bytes=args.max_body_bytes,
         allow_service=args.allow_service,
         cache_bytes=0 if args.no_cache else args.cache_mb * 1024 * 1024, worker_memory_mb=args.worker_memory_mb,
