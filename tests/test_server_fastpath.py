@@ -112,6 +112,9 @@ def _normal(resp: httpx.Response) -> object:
         return doc
     if "n-triples" in ctype:
         return sorted(str(t) for t in ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES))
+    if "csv" in ctype:  # an unordered SELECT: rows may come in another order
+        head, *rows = resp.text.split("\r\n")
+        return [head, *sorted(rows)]
     return resp.text
 
 

@@ -56,8 +56,8 @@ from pipeline.iris import DEFAULT_BASE
 from pipeline.server import views
 from pipeline.server.conneg import GRAPH_TYPES, KIND_TYPES, QUAD_TYPES, negotiate, prefers_html
 from pipeline.server.diagram import who_did_what
-from pipeline.server.fastpath import (BLOCKING_MAX_ROWS, INLINE_MAX_ROWS, JSON_RESULTS, PatternStats, Plan, classify,
-                                      rust_json)
+from pipeline.server.fastpath import (BLOCKING_MAX_ROWS, DEFAULT_COPY_MAX_TRIPLES, INLINE_MAX_ROWS, JSON_RESULTS,
+                                      PatternStats, Plan, classify, rust_json)
 from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool, evaluate
 from pipeline.store import FORMAT_ALIASES, PREFIXES, find_dataset, open_store
 
@@ -162,6 +162,8 @@ class State:
         default_factory=OrderedDict)
     raw_cache_used: int = 0
     started: float = field(default_factory=time.time)
+    #: a store holding only the default graph (the merge), for bounded queries; None: use ``store``
+    default_store: ox.Store | None = None
     #: bounds of one triple pattern's matches (the store is fixed while serving)
     pattern_stats: PatternStats = field(default_factory=lambda: PatternStats(0, 0, 0, {}))
     #: threads evaluating bounded queries (None: on the event loop)
@@ -200,7 +202,13 @@ def load_state(config: ServerConfig) -> State:
     dataset, _ = find_dataset(config.published)
     store = open_store(config.published)
     summary = views.summarize(store)
-    state = State(config, store, dataset, summary, pattern_stats=PatternStats.of(store))
+    stats = PatternStats.of(store)
+    state = State(config, store, dataset, summary, pattern_stats=stats)
+    if stats.triples <= DEFAULT_COPY_MAX_TRIPLES:
+        # bounded queries read only the default graph: a store holding just it answers them
+        # ~10 % faster (measured on the aggregate) for one more copy of the merged triples
+        state.default_store = ox.Store()
+        state.default_store.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     if config.query_threads > 0:
         state.executor = concurrent.futures.ThreadPoolExecutor(config.query_threads, "diplokg-query")
     pub = config.published if config.published.is_dir() else config.published.parent
@@ -518,17 +526,18 @@ def _fast_answer(state: State, plan: Plan, bound: int, query: str, accept: str |
     checked between rows).
     """
     cfg = state.config
+    store = state.store if state.default_store is None else state.default_store
     if plan.kind == "select" and bound <= BLOCKING_MAX_ROWS:
         media = forced or negotiate(accept, KIND_TYPES["select"])
         if media == JSON_RESULTS:
             start = time.monotonic()
-            body = rust_json(state.store, query, base_iri, cfg.max_rows)
+            body = rust_json(store, query, base_iri, cfg.max_rows)
             if body is not None:
                 return Answer(200, JSON_RESULTS, body, {"kind": "select", "truncated": False,
                                                         "max_rows": cfg.max_rows,
                                                         "elapsed": round(time.monotonic() - start, 6)})
-    return evaluate(state.store, {"query": query, "accept": accept, "format": forced, "base_iri": base_iri,
-                                  "timeout": cfg.timeout},
+    return evaluate(store, {"query": query, "accept": accept, "format": forced, "base_iri": base_iri,
+                            "timeout": cfg.timeout},
                     max_rows=cfg.max_rows, allow_service=cfg.allow_service,
                     allow_unknown_graphs=cfg.allow_unknown_graphs)
 

@@ -58,6 +58,9 @@ import pyoxigraph as ox
 BLOCKING_MAX_ROWS = 100_000
 #: plans that may match up to this many triples run on the event loop itself (worst case ~7 ms).
 INLINE_MAX_ROWS = 2_000
+#: default graphs up to this size get a store of their own for bounded queries (one more copy of
+#: the merged triples in each HTTP process; pyoxigraph answers ~10 % faster from it).
+DEFAULT_COPY_MAX_TRIPLES = 1_000_000
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+|\#[^\n]*)"""
