@@ -99,6 +99,12 @@ SAME_ANSWERS = [
     ("ASK { ?s a <https://w3id.org/diplokg/ontology#Person> }", "application/sparql-results+json"),
     ("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }", "application/n-triples"),
     ("SELECT ?s WHERE { ?s <https://w3id.org/diplokg/ontology#nope> ?o }", "application/sparql-results+json"),
+    ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT * WHERE { ?s rdfs:label ?name }",
+     "application/sparql-results+json"),  # labels: literals, language tags
+    ("SELECT ?s ?unbound WHERE { ?s a <https://w3id.org/diplokg/ontology#Person> } LIMIT 100",
+     "application/sparql-results+json"),
+    ("SELECT ?x WHERE { ?x ?p ?x }", "application/sparql-results+json"),  # a repeated variable
+    ("SELECT ?o ?p WHERE { <https://w3id.org/diplokg/id/state/russia> ?p ?o } OFFSET 0", "application/json"),
     ("SELECT ?s WHERE { ?s nowhere:p ?o }", "application/sparql-results+json"),  # undefined prefix: same 400
 ]
 
@@ -167,3 +173,15 @@ def test_several_http_processes_serve_and_stop_cleanly(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+
+
+def test_limit_and_offset_on_the_index_path(tmp_path: Path) -> None:
+    published, root = make_published(tmp_path / "pub"), make_root(tmp_path / "root")
+    labels = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s ?name WHERE { ?s rdfs:label ?name }"
+    assert classify(labels + " LIMIT 4 OFFSET 3").lookup is not None  # answered from the index
+    with serve(published, root) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+        every = c.get("/sparql", params={"query": labels}).json()["results"]["bindings"]
+        page = c.get("/sparql", params={"query": labels + " LIMIT 4 OFFSET 3"}).json()["results"]["bindings"]
+        rest = c.get("/sparql", params={"query": labels + " OFFSET 3"}).json()["results"]["bindings"]
+    assert len(every) == 15 and len(page) == 4 and len(rest) == 12  # 15 labels, counted in the fixture
+    assert all(b in every for b in page) and page == rest[:4]

@@ -57,7 +57,7 @@ from pipeline.server import views
 from pipeline.server.conneg import GRAPH_TYPES, KIND_TYPES, QUAD_TYPES, negotiate, prefers_html
 from pipeline.server.diagram import who_did_what
 from pipeline.server.fastpath import (BLOCKING_MAX_ROWS, DEFAULT_COPY_MAX_TRIPLES, INLINE_MAX_ROWS, JSON_RESULTS,
-                                      PatternStats, Plan, classify, rust_json)
+                                      PatternStats, Plan, classify, lookup_json, rust_json)
 from pipeline.server.workers import Answer, QueryUnavailable, WorkerPool, evaluate
 from pipeline.store import FORMAT_ALIASES, PREFIXES, find_dataset, open_store
 
@@ -531,7 +531,11 @@ def _fast_answer(state: State, plan: Plan, bound: int, query: str, accept: str |
         media = forced or negotiate(accept, KIND_TYPES["select"])
         if media == JSON_RESULTS:
             start = time.monotonic()
-            body = rust_json(store, query, base_iri, cfg.max_rows)
+            body = None
+            if plan.lookup is not None:
+                body = lookup_json(store, plan.lookup, cfg.max_rows)
+            if body is None:
+                body = rust_json(store, query, base_iri, cfg.max_rows)
             if body is not None:
                 return Answer(200, JSON_RESULTS, body, {"kind": "select", "truncated": False,
                                                         "max_rows": cfg.max_rows,

@@ -46,6 +46,7 @@ match at most :data:`BLOCKING_MAX_ROWS` triples (its work is then bounded as for
 
 from __future__ import annotations
 
+import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ _TOKEN = re.compile(
     re.S,
 )
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE"}
+_ABSOLUTE = re.compile(r"[A-Za-z][\w+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Plan:
     #: the predicate's IRI when it is a constant the parser could resolve (else ``None``)
     predicate: str | None = None
     object_constant: bool = False
+    #: for a plain streaming SELECT whose constants are all IRIs: the pattern, for :func:`lookup_json`
+    lookup: Lookup | None = None
 
     def max_matches(self, stats: PatternStats) -> int:
         """An upper bound of the pattern's matches in the store's default graph, from ``stats``."""
@@ -107,6 +111,24 @@ class Plan:
         if self.object_constant:
             bound = min(bound, stats.max_in)
         return bound
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A ``SELECT`` of one triple pattern with IRI constants, evaluated on the store's index.
+
+    Attributes:
+        variables: the projected variable names, in order (``SELECT *``: the pattern's, sorted, as
+            pyoxigraph lists them).
+        terms: subject, predicate, object: a variable name or a constant IRI.
+        limit: ``LIMIT`` (None: none).
+        offset: ``OFFSET``.
+    """
+
+    variables: tuple[str, ...]
+    terms: tuple[str | ox.NamedNode, str | ox.NamedNode, str | ox.NamedNode]
+    limit: int | None
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,10 @@ class _Parser:
         self.i = 0
         self.prefixes: dict[str, str] = {}
         self.pattern: tuple[tuple[str, str], ...] = ()
+        self.has_base = False
+        self.projection: list[str] | None = None  # None: SELECT *
+        self.limit: int | None = None
+        self.offset = 0
 
     def peek(self) -> tuple[str, str]:
         return self.toks[self.i] if self.i < len(self.toks) else ("eof", "")
@@ -237,6 +263,7 @@ class _Parser:
                 self.prefixes[name[:-1]] = self.take("iri")[1:-1]
             elif self.accept("word", "BASE"):
                 self.take("iri")
+                self.has_base = True
             else:
                 break
         blocking = False
@@ -246,8 +273,10 @@ class _Parser:
                 blocking = True
             if not self.accept("punct", "*"):
                 items = 0
+                self.projection = []
                 while True:
-                    if self.accept("var"):
+                    if self.peek()[0] == "var":
+                        self.projection.append(self.take("var")[1:])
                         items += 1
                     elif self.accept("punct", "("):
                         if self.take("word") not in _AGGREGATES:
@@ -304,25 +333,56 @@ class _Parser:
                     raise _NotBounded
                 blocking = True
             for _ in range(2):
-                if self.accept("word", "LIMIT") or self.accept("word", "OFFSET"):
-                    if not self.take("number").isdigit():
+                word = self.peek()[1] if self.peek()[0] == "word" else ""
+                if word in ("LIMIT", "OFFSET"):
+                    self.i += 1
+                    number = self.take("number")
+                    if not number.isdigit():
                         raise _NotBounded
+                    if word == "LIMIT":
+                        self.limit = int(number)
+                    else:
+                        self.offset = int(number)
         if self.peek()[0] != "eof":
             raise _NotBounded
-        (sk, _), (pk, pv), (ok, _) = self.pattern
+        (sk, sv), (pk, pv), (ok, ov) = self.pattern
+        lookup = None
+        if kind == "select" and not blocking and not self.has_base:
+            lookup = self._lookup()
         return Plan(kind, blocking, subject_constant=sk != "var", predicate_constant=pk != "var",
-                    predicate=self._iri(pk, pv), object_constant=ok != "var")
+                    predicate=self._iri(pk, pv), object_constant=ok != "var", lookup=lookup)
+
+    def _lookup(self) -> Lookup | None:
+        """The pattern as a :class:`Lookup` when every constant is an absolute IRI."""
+        terms: list[str | ox.NamedNode] = []
+        for kind, value in self.pattern:
+            if kind == "var":
+                terms.append(value[1:])
+                continue
+            iri = self._iri(kind, value)
+            if iri is None:
+                return None  # a literal, a relative IRI, an unknown prefix: pyoxigraph decides
+            try:
+                terms.append(ox.NamedNode(iri))
+            except ValueError:
+                return None
+        in_pattern = [t for t in terms if isinstance(t, str)]
+        # SELECT *: pyoxigraph lists the variables sorted by name (tests compare with it)
+        names = sorted(set(in_pattern)) if self.projection is None else self.projection
+        if len(set(names)) != len(names):
+            return None
+        return Lookup(tuple(names), (terms[0], terms[1], terms[2]), self.limit, self.offset)
 
     def _iri(self, kind: str, value: str) -> str | None:
         """The full IRI of a constant predicate, or ``None`` (a variable, a relative IRI, an
         unknown prefix)."""
         if kind == "a":
             return "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        if kind == "iri" and re.match(r"<[A-Za-z][\w+.-]*:", value):
+        if kind == "iri" and _ABSOLUTE.match(value, 1):
             return value[1:-1]
         if kind == "pname":
             prefix, _, local = value.partition(":")
-            if prefix in self.prefixes and "\\" not in local:
+            if prefix in self.prefixes and "\\" not in local and _ABSOLUTE.match(self.prefixes[prefix]):
                 return self.prefixes[prefix] + local
         return None
 
@@ -382,3 +442,76 @@ def rust_json(store: ox.Store, query: str, base_iri: str | None, max_rows: int) 
     if body is None or body.count(b"{") > max_rows + 2:
         return None
     return body
+
+
+_FRAGMENTS: dict[object, str] = {}
+_FRAGMENTS_MAX = 200_000
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _fragment(term: object) -> str | None:
+    """A term as SPARQL JSON (memoised: terms are immutable); ``None`` for terms this writer
+    leaves to pyoxigraph (quoted triples, literals with a base direction)."""
+    hit = _FRAGMENTS.get(term)
+    if hit is not None:
+        return hit
+    if isinstance(term, ox.NamedNode):
+        text = '{"type":"uri","value":' + json.dumps(term.value, ensure_ascii=False) + "}"
+    elif isinstance(term, ox.BlankNode):
+        text = '{"type":"bnode","value":' + json.dumps(term.value, ensure_ascii=False) + "}"
+    elif isinstance(term, ox.Literal) and getattr(term, "direction", None) is None:
+        text = '{"type":"literal","value":' + json.dumps(term.value, ensure_ascii=False)
+        if term.language:
+            text += ',"xml:lang":' + json.dumps(term.language, ensure_ascii=False)
+        elif term.datatype.value != _XSD_STRING:
+            text += ',"datatype":' + json.dumps(term.datatype.value, ensure_ascii=False)
+        text += "}"
+    else:
+        return None
+    if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[term] = text
+    return text
+
+
+def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> bytes | None:
+    """SPARQL JSON for a :class:`Lookup`, read straight from the store's index (the same matches
+    SPARQL's evaluation of one triple pattern over the default graph gives); ``None`` when the
+    result would exceed ``max_rows`` or holds a term this writer leaves to pyoxigraph (the caller
+    then takes the general path).
+
+    >>> s = ox.Store(); e = ox.NamedNode('http://e/x')
+    >>> s.add(ox.Quad(e, ox.NamedNode('http://e/p'), ox.Literal('hé', language='fr')))
+    >>> lookup_json(s, classify('SELECT ?o { <http://e/x> ?p ?o }').lookup, 10)
+    b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"literal","value":"h\\xc3\\xa9","xml:lang":"fr"}}]}}'
+    """
+    terms = lookup.terms
+    pattern = [None if isinstance(t, str) else t for t in terms]
+    position: dict[str, int] = {}
+    for i, t in enumerate(terms):
+        if isinstance(t, str):
+            position.setdefault(t, i)
+    same = [(position[t], i) for i, t in enumerate(terms) if isinstance(t, str) and position[t] != i]
+    columns = [('"' + name + '":', position[name]) for name in lookup.variables if name in position]
+    skip, limit = lookup.offset, lookup.limit
+    rows: list[str] = []
+    for quad in store.quads_for_pattern(pattern[0], pattern[1], pattern[2], ox.DefaultGraph()):
+        found = (quad.subject, quad.predicate, quad.object)
+        if same and any(found[a] != found[b] for a, b in same):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        if limit is not None and len(rows) >= limit:
+            break
+        if len(rows) >= max_rows:
+            return None
+        parts = []
+        for key, pos in columns:
+            text = _fragment(found[pos])
+            if text is None:
+                return None
+            parts.append(key + text)
+        rows.append("{" + ",".join(parts) + "}")
+    head = json.dumps(list(lookup.variables), ensure_ascii=False)
+    return ('{"head":{"vars":' + head + '},"results":{"bindings":[' + ",".join(rows) + "]}}").encode()
