@@ -279,7 +279,7 @@ def test_turbo_engine_gives_the_same_results_as_pyshacl(corpus: Path) -> None:
     from pipeline.mapping import to_graph
     from pipeline.validate import ontology_graph, shapes_graph, validate
     cases = _fixture_graphs()
-    inputs = discover(ARTICLES) + discover(corpus / "data" / "articles")[:8]
+    inputs = discover(ARTICLES) + discover(corpus / "data" / "articles")[:3]
     for inp in inputs:
         try:
             facts = link(load_article_facts(inp), _resolver(ROOT / "data" / "wikidata"))
