@@ -531,15 +531,16 @@ def _fast_answer(state: State, plan: Plan, bound: int, query: str, accept: str |
         media = forced or negotiate(accept, KIND_TYPES["select"])
         if media == JSON_RESULTS:
             start = time.monotonic()
-            body = None
-            if plan.lookup is not None:
-                body = lookup_json(store, plan.lookup, cfg.max_rows)
-            if body is None:
-                body = rust_json(store, query, base_iri, cfg.max_rows)
+            meta: dict[str, Any] = {"kind": "select", "truncated": False, "max_rows": cfg.max_rows}
+            counted = lookup_json(store, plan.lookup, cfg.max_rows) if plan.lookup is not None else None
+            if counted is not None:
+                body: bytes | None = counted[0]
+                meta["size"] = counted[1]
+            else:
+                body = rust_json(store, query, base_iri, cfg.max_rows)  # rows not counted
             if body is not None:
-                return Answer(200, JSON_RESULTS, body, {"kind": "select", "truncated": False,
-                                                        "max_rows": cfg.max_rows,
-                                                        "elapsed": round(time.monotonic() - start, 6)})
+                meta["elapsed"] = round(time.monotonic() - start, 6)
+                return Answer(200, JSON_RESULTS, body, meta)
     return evaluate(store, {"query": query, "accept": accept, "format": forced, "base_iri": base_iri,
                             "timeout": cfg.timeout},
                     max_rows=cfg.max_rows, allow_service=cfg.allow_service,

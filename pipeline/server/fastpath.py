@@ -474,8 +474,8 @@ def _fragment(term: object) -> str | None:
     return text
 
 
-def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> bytes | None:
-    """SPARQL JSON for a :class:`Lookup`, read straight from the store's index (the same matches
+def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> tuple[bytes, int] | None:
+    """SPARQL JSON (and its number of rows) for a :class:`Lookup`, read straight from the store's index (the same matches
     SPARQL's evaluation of one triple pattern over the default graph gives); ``None`` when the
     result would exceed ``max_rows`` or holds a term this writer leaves to pyoxigraph (the caller
     then takes the general path).
@@ -483,7 +483,7 @@ def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> bytes | None:
     >>> s = ox.Store(); e = ox.NamedNode('http://e/x')
     >>> s.add(ox.Quad(e, ox.NamedNode('http://e/p'), ox.Literal('hé', language='fr')))
     >>> lookup_json(s, classify('SELECT ?o { <http://e/x> ?p ?o }').lookup, 10)
-    b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"literal","value":"h\\xc3\\xa9","xml:lang":"fr"}}]}}'
+    (b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"literal","value":"h\\xc3\\xa9","xml:lang":"fr"}}]}}', 1)
     """
     terms = lookup.terms
     pattern = [None if isinstance(t, str) else t for t in terms]
@@ -514,4 +514,4 @@ def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> bytes | None:
             parts.append(key + text)
         rows.append("{" + ",".join(parts) + "}")
     head = json.dumps(list(lookup.variables), ensure_ascii=False)
-    return ('{"head":{"vars":' + head + '},"results":{"bindings":[' + ",".join(rows) + "]}}").encode()
+    return ('{"head":{"vars":' + head + '},"results":{"bindings":[' + ",".join(rows) + "]}}").encode(), len(rows)
