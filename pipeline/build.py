@@ -12,9 +12,9 @@ ontology, shapes, code version, base IRI, SHACL engine) so a re-run only redoes 
 
 Scale (issue 7):
 
-* **Streaming.** Each article's result goes to the cache as two files, ``<key>.nq`` (its sorted
-  N-Quads) and ``<key>.json`` (counts, report, errors); the build keeps only small metadata per
-  article in memory and :func:`~pipeline.publish.publish` reads the parts one by one, so memory
+* **Streaming.** Each article's result goes to the cache as ``<key>.nq`` (its sorted N-Quads),
+  ``<key>.trig`` (its TriG block), ``<key>.report`` and ``<key>.json`` (counts, errors); the build
+  keeps only small metadata per article in memory and :func:`~pipeline.publish.publish` reads the parts one by one, so memory
   stays flat as the corpus grows.
 * **Worker death.** A worker process that dies (segfault, OOM kill, ``os._exit``) breaks the
   process pool. Articles that were queued are resubmitted to a fresh pool; the article(s) a dead
@@ -83,7 +83,7 @@ class ArticleResult:
     error: str = ""  # facts/article error, when not ok before validation
     cached: bool = False
     seconds: tuple[float, ...] = ()  # time per stage, see STAGES
-    key: str = ""  # cache key (``<cache>/<key>.json`` and ``.nq``)
+    key: str = ""  # cache key (``<cache>/<key>.json``, ``.nq``, ``.trig``, ``.report``)
     worker_rss_mb: float = 0.0  # peak RSS of the process that made it, when it was made (not cached)
 
 
@@ -321,14 +321,18 @@ def _cache_get(cache_dir: Path, key: str) -> ArticleResult | None:
     try:
         d = json.loads(p.read_bytes())
         extractor = d.pop("extractor", None)
-        d.pop("nquads", None)
         d["seconds"] = tuple(d.get("seconds", ()))
         r = ArticleResult(**{**d, "cached": True, "key": key})
-    except (OSError, ValueError, TypeError):
-        return None
-    if r.origin != "curated" and extractor != extractor_key():
-        return None  # made (or possibly made) by the extractor, whose code has changed since
-    if r.ok and not ((cache_dir / f"{key}.nq").exists() and (cache_dir / f"{key}.trig").exists()):
+        if r.origin != "curated" and extractor != extractor_key():
+            return None  # made (or possibly made) by the extractor, whose code has changed since
+        if r.ok:
+            if not ((cache_dir / f"{key}.nq").exists() and (cache_dir / f"{key}.trig").exists()
+                    and (cache_dir / f"{key}.report").exists()):
+                return None
+        else:  # a quarantined article's report is needed now; a published one's only by publish()
+            rep = json.loads((cache_dir / f"{key}.report").read_bytes())
+            r = replace(r, report_text=rep["report_text"], report_nt=rep["report_nt"])
+    except (OSError, ValueError, TypeError, KeyError):
         return None
     return _light(r)
 
@@ -339,16 +343,18 @@ def _prefixes(base: str) -> dict[str, str]:
 
 
 def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str) -> None:
-    """Store a result: the quads in ``<key>.nq``, its TriG block in ``<key>.trig``, the rest in
-    ``<key>.json`` (written last: an entry counts only when its JSON exists)."""
+    """Store a result: the quads in ``<key>.nq``, its TriG block in ``<key>.trig``, its SHACL
+    report in ``<key>.report`` (JSON), the small rest in ``<key>.json`` (written last: an entry
+    counts only when its JSON exists)."""
     if r.ok:
         nq = r.nquads.encode("utf-8")
         atomic_write(cache_dir / f"{key}.nq", nq, sync=False)
         atomic_write(cache_dir / f"{key}.trig", trig_block(nq, _prefixes(base)), sync=False)
+    atomic_write(cache_dir / f"{key}.report",
+                 json.dumps({"report_text": r.report_text, "report_nt": r.report_nt}).encode("utf-8"), sync=False)
     d = asdict(r)
-    d.pop("nquads")
-    d.pop("cached")
-    d.pop("worker_rss_mb")
+    for k in ("nquads", "cached", "worker_rss_mb", "report_text", "report_nt"):
+        d.pop(k)
     d["key"] = key
     if r.origin != "curated":
         d["extractor"] = extractor_key()
@@ -647,7 +653,7 @@ def build_dataset(
         r = results[aid]
         (res.published if r.ok else res.quarantined).append(r)
     parts = [GraphPart(r.id, r.graph, triples=r.triples, nquads_path=cache_dir / f"{r.key}.nq",
-                       meta_path=cache_dir / f"{r.key}.json", trig_path=cache_dir / f"{r.key}.trig")
+                       meta_path=cache_dir / f"{r.key}.report", trig_path=cache_dir / f"{r.key}.trig")
              for r in res.published]
     t_pub = time.perf_counter()
     out_id = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:16]

@@ -79,8 +79,8 @@ class GraphPart:
     """One article's published graph.
 
     The quads and the report are either given inline (``nquads``, ``report_nt``) or read on
-    demand from the build cache (``nquads_path``: the N-Quads file; ``meta_path``: the JSON
-    entry whose ``report_nt`` holds the report), so a whole corpus need not be in memory.
+    demand from the build cache (``nquads_path``: the N-Quads file; ``meta_path``: a JSON file
+    whose ``report_nt`` holds the report), so a whole corpus need not be in memory.
     """
 
     article_id: str

@@ -133,7 +133,7 @@ def test_external_sort_publish_matches_in_memory(corpus: Path, tmp_path: Path) -
     res = build_dataset(root, workers=1, shacl_engine="turbo")
     cache = root / ".diplokg-cache" / "articles"
     parts = [GraphPart(r.id, r.graph, triples=r.triples, nquads_path=cache / f"{r.key}.nq",
-                       meta_path=cache / f"{r.key}.json") for r in res.published]
+                       meta_path=cache / f"{r.key}.report") for r in res.published]
     counts = publish(parts, tmp_path / "small-runs", minter(), run_lines=50)  # ~200 sorted runs
     assert counts == res.counts
     assert _files(tmp_path / "small-runs") == _files(root / "data" / "published")
