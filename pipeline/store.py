@@ -20,8 +20,9 @@ How the deadline works (honestly): pyoxigraph cannot cancel a running query. :fu
 pulls the results one row at a time and checks the deadline between rows, so a query that streams
 (joins, cross products, paths without ``ORDER BY``) stops at the next row after its deadline. A
 query whose first row needs all the work (``ORDER BY``, ``GROUP BY`` over a huge input) is only
-checked once that row arrives; the server therefore runs queries in worker *processes* that it kills
-when a deadline passes (see :mod:`pipeline.server.workers`).
+checked once that row arrives; the server therefore runs such queries in worker *processes* that it
+kills when a deadline passes (see :mod:`pipeline.server.workers`), and evaluates in its own process
+only queries whose work is bounded before they start (:mod:`pipeline.server.fastpath`).
 
 Errors: :class:`~pipeline.errors.DatasetError` for a missing or unreadable dataset,
 :class:`~pipeline.errors.QueryError` (and its subclasses below) for bad queries.

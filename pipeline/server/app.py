@@ -1,16 +1,19 @@
 """The ``diplokg serve`` web application: SPARQL 1.1 Protocol endpoint + Linked Data pages.
 
-Design (see also :mod:`pipeline.server.workers`):
+Design (see also :mod:`pipeline.server.fastpath`, :mod:`pipeline.server.workers`,
+:mod:`pipeline.server.processes`, :mod:`pipeline.server.http`):
 
-* **One HTTP process, N query worker processes.** The HTTP process (uvicorn, httptools + uvloop
-  when installed) parses requests, negotiates, checks limits and answers pages from its own copy of
-  the store (our own bounded queries, run in a thread pool so the event loop never blocks). User
-  SPARQL goes to the worker pool: each worker holds the store, so queries use every core, and a
-  worker that overruns the time limit is killed and replaced (a runaway query is *stopped*, 503).
-* **A response cache.** The dataset is read-only while the server runs, so the bytes of a
-  successful answer depend only on (query, dataset parameters, Accept, format). Answers up to
-  ``cache_entry_bytes`` are kept in an LRU of ``cache_bytes``; ``--no-cache`` turns it off.
-  Responses say ``X-Diplokg-Cache: hit|miss``.
+* **An HTTP process, N query worker processes** (and ``diplokg serve --http-workers`` runs several
+  such HTTP processes on one port). The HTTP process (uvicorn, httptools + uvloop) parses
+  requests, negotiates, checks limits, answers pages from its own copy of the store, and evaluates
+  itself the queries whose work is bounded before they start (one triple pattern; see
+  :mod:`pipeline.server.fastpath`): on the event loop when they may match few triples, else in a
+  thread. Every other query goes to the worker pool: each worker holds the store, and a worker
+  that overruns the time limit is killed and replaced (a runaway query is *stopped*, 503).
+* **An optional response cache** (``cache_bytes``, 0 = off, the default). The dataset is
+  read-only while the server runs, so the bytes of a successful answer depend only on (query,
+  dataset parameters, Accept, format). Answers up to ``cache_entry_bytes`` are kept in an LRU.
+  Responses say ``X-Diplokg-Cache: hit|miss`` (``off`` without a cache).
 * **The endpoint is raw ASGI** (no routing or middleware on the hot path); the pages are a
   Starlette app behind it.
 

@@ -1,5 +1,8 @@
 """Query workers: SPARQL queries run in child processes the server can kill.
 
+Every query goes here except those whose work is bounded before they start, which the HTTP process
+evaluates itself (:mod:`pipeline.server.fastpath`).
+
 Why processes and not threads: pyoxigraph releases the GIL, so threads would use both cores, but a
 pyoxigraph query cannot be cancelled. A query whose first row needs all the work (``ORDER BY`` or
 ``GROUP BY`` over a huge intermediate result) would keep a thread and a core busy long after its
