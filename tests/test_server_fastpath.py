@@ -187,3 +187,17 @@ def test_limit_and_offset_on_the_index_path(tmp_path: Path) -> None:
         rest = c.get("/sparql", params={"query": labels + " OFFSET 3"}).json()["results"]["bindings"]
     assert len(every) == 15 and len(page) == 4 and len(rest) == 12  # 15 labels, counted in the fixture
     assert all(b in every for b in page) and page == rest[:4]
+
+
+def test_blocking_plans_over_the_bound_go_to_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as on a store where '?s a ?type' could match more than BLOCKING_MAX_ROWS triples: the sort
+    # could not be interrupted in process, so a killable worker evaluates it
+    monkeypatch.setattr("pipeline.server.app.BLOCKING_MAX_ROWS", 10)
+    published, root = make_published(tmp_path / "pub"), make_root(tmp_path / "root")
+    aggregate = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n) ?type"
+    lookup = "SELECT ?p ?o WHERE { <https://w3id.org/diplokg/id/state/russia> ?p ?o }"
+    with serve(published, root) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+        assert c.get("/sparql", params={"query": aggregate}).status_code == 200
+        assert live.state.in_process == 0
+        assert c.get("/sparql", params={"query": lookup}).status_code == 200  # streaming: still in process
+        assert live.state.in_process == 1
