@@ -457,9 +457,8 @@ def _run_pool(todo: list[tuple[ArticleInput, str]], workers: int, args: tuple,
                     item = pending.popleft()
                     try:
                         inflight[pool.submit(_work, *item, *args)] = item
-                    except BrokenProcessPool:
-                        pending.appendleft(item)
-                        broken.append(pending.popleft())
+                    except BrokenProcessPool:  # a worker died since the last results
+                        broken.append(item)
                         break
                 if not inflight:
                     break
