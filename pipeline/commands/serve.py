@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -100,7 +101,6 @@ def ensure_built(root: Path, published: Path, quiet: bool = False) -> None:
 
 def _check_bind(host: str, port: int) -> None:
     """Fail early, with a clear message, when the address cannot be listened on."""
-    import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -134,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_build:
         ensure_built(root, published)
     http_workers = args.http_workers
+    if http_workers > 1 and not hasattr(socket, "SO_REUSEPORT"):
+        print("diplokg serve: this platform has no SO_REUSEPORT; serving from one HTTP process", file=sys.stderr)
+        http_workers = 1
     config = ServerConfig(
         published=published, root=root, base=args.base or default_base(), timeout=args.timeout,
         max_rows=args.max_rows, workers=args.workers,
