@@ -101,7 +101,6 @@ def ensure_built(root: Path, published: Path, quiet: bool = False) -> None:
 
 def _check_bind(host: str, port: int) -> None:
     """Fail early, with a clear message, when the address cannot be listened on."""
-
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
