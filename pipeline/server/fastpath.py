@@ -50,6 +50,7 @@ import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import pyoxigraph as ox
@@ -444,6 +445,7 @@ def rust_json(store: ox.Store, query: str, base_iri: str | None, max_rows: int) 
     return body
 
 
+_GETTERS = (attrgetter("subject"), attrgetter("predicate"), attrgetter("object"))
 _FRAGMENTS: dict[object, str] = {}
 _FRAGMENTS_MAX = 200_000
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -492,23 +494,28 @@ def lookup_json(store: ox.Store, lookup: Lookup, max_rows: int) -> tuple[bytes, 
         if isinstance(t, str):
             position.setdefault(t, i)
     same = [(position[t], i) for i, t in enumerate(terms) if isinstance(t, str) and position[t] != i]
-    columns = [('"' + name + '":', position[name]) for name in lookup.variables if name in position]
+    columns = [('"' + name + '":', _GETTERS[position[name]]) for name in lookup.variables if name in position]
     skip, limit = lookup.offset, lookup.limit
+    stop_at_limit = limit is not None and limit <= max_rows
+    cap = limit if stop_at_limit and limit is not None else max_rows
+    known = _FRAGMENTS.get
     rows: list[str] = []
     for quad in store.quads_for_pattern(pattern[0], pattern[1], pattern[2], ox.DefaultGraph()):
-        found = (quad.subject, quad.predicate, quad.object)
-        if same and any(found[a] != found[b] for a, b in same):
-            continue
+        if same:
+            found = (quad.subject, quad.predicate, quad.object)
+            if any(found[a] != found[b] for a, b in same):
+                continue
         if skip:
             skip -= 1
             continue
-        if limit is not None and len(rows) >= limit:
-            break
-        if len(rows) >= max_rows:
-            return None
+        if len(rows) >= cap:
+            if stop_at_limit:
+                break
+            return None  # more than max_rows: the general path cuts and reports
         parts = []
-        for key, pos in columns:
-            text = _fragment(found[pos])
+        for key, getter in columns:
+            term = getter(quad)
+            text = known(term) or _fragment(term)
             if text is None:
                 return None
             parts.append(key + text)
