@@ -201,3 +201,32 @@ def test_blocking_plans_over_the_bound_go_to_the_workers(tmp_path: Path, monkeyp
         assert live.state.in_process == 0
         assert c.get("/sparql", params={"query": lookup}).status_code == 200  # streaming: still in process
         assert live.state.in_process == 1
+
+
+def test_index_path_limits_and_row_cap() -> None:
+    from pipeline.server.fastpath import lookup_json
+
+    store = ox.Store()
+    x = ox.NamedNode("http://e/x")
+    for i in range(10):
+        store.add(ox.Quad(x, ox.NamedNode(f"http://e/p{i}"), ox.Literal(str(i))))
+    store.add(ox.Quad(x, ox.NamedNode("http://e/self"), x))  # 11 triples about x, one loops back
+
+    def rows(query: str, max_rows: int) -> int | None:
+        plan = classify(query)
+        assert plan is not None and plan.lookup is not None
+        out = lookup_json(store, plan.lookup, max_rows)
+        if out is None:
+            return None
+        body, n = out
+        assert len(json.loads(body)["results"]["bindings"]) == n
+        return n
+
+    every = "SELECT * { <http://e/x> ?p ?o }"
+    assert rows(every, 11) == 11
+    assert rows(every, 10) is None  # over the cap: left to the path that cuts and reports
+    assert rows(every + " LIMIT 3", 10) == 3
+    assert rows(every + " LIMIT 30", 10) is None  # 11 rows, still over the cap
+    assert rows(every + " LIMIT 0", 10) == 0
+    assert rows(every + " OFFSET 9", 10) == 2
+    assert rows("SELECT ?s { ?s ?p ?s }", 10) == 1  # repeated variable: only the loop matches
