@@ -222,11 +222,15 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, bool]:
     return err.message, False
 
 
+_schema_checks = 0  # facts files checked in this process
+
+
 @lru_cache(maxsize=1)
 def _fast_schema_check() -> Any:
     """The schema compiled by fastjsonschema (30x faster), or None when it is not installed.
 
     Only a yes/no: on a no, jsonschema finds the error to report (with its path and wording).
+    Compiling takes 0.1 s, so :func:`_check_schema` uses it from the 8th file of a process on.
     """
     try:
         import fastjsonschema
@@ -236,7 +240,9 @@ def _fast_schema_check() -> Any:
 
 
 def _check_schema(data: Any, ctx: _Ctx) -> None:
-    fast = _fast_schema_check()
+    global _schema_checks
+    _schema_checks += 1
+    fast = _fast_schema_check() if _schema_checks > 7 or _fast_schema_check.cache_info().currsize else None
     if fast is not None:
         import fastjsonschema
         try:

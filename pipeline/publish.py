@@ -377,22 +377,22 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
 
         def counted(chunks: Iterable[list[bytes]]) -> Iterator[list[bytes]]:
             last_subject = None
+            subjects = entities = 0
             for lines in chunks:
                 stats["triples"] += len(lines)
                 for ln in lines:
-                    subject = ln[:ln.index(b" ")]
-                    # sorted and deduplicated: two values of one (s, p) are adjacent lines
                     s_, p_, o_ = ln.split(b" ", 2)
-                    if [s_, p_] != last_sp:
-                        flush()
-                        last_sp[:] = [s_, p_]
-                    if p_ in single:
+                    if s_ != last_subject:  # sorted: a subject's lines are adjacent
+                        subjects += 1
+                        if s_.startswith(entity_prefix):
+                            entities += 1
+                        last_subject = s_
+                    if p_ in single:  # sorted and deduplicated: two values of one (s, p) are adjacent
+                        if s_ != last_sp[0] or p_ != last_sp[1]:
+                            flush()
+                            last_sp[:] = [s_, p_]
                         values.append(o_)
-                    if subject != last_subject:
-                        stats["subjects"] += 1
-                        if subject.startswith(entity_prefix):
-                            stats["entities"] += 1
-                        last_subject = subject
+                stats["subjects"], stats["entities"] = subjects, entities
                 yield lines
 
         def write_report() -> None:

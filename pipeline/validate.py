@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pyshacl import validate as _shacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -267,6 +266,7 @@ def validate(data: Graph, label: str = "", shapes: Graph | None = None,
         return _validate_turbo(data, label, shapes, ontology)
     if engine != "pyshacl":
         engine_available(engine)
+    from pyshacl import validate as _shacl  # imported when used: 0.2 s that turbo builds do not pay
     _, report_graph, _ = _shacl(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                advanced=True, allow_warnings=True)
     return report_from_graph(report_graph, label)
