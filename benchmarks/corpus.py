@@ -47,7 +47,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 # --------------------------------------------------------------------------- pools
 
-#: (id, name, demonym, capital id, capital name). The first eleven are in the shipped Wikidata cache.
+#: (id, name, demonym, capital id, capital name). The first nine are in the shipped Wikidata cache.
 STATES: tuple[tuple[str, str, str, str, str], ...] = (
     ("australia", "Australia", "Australian", "canberra", "Canberra"),
     ("japan", "Japan", "Japanese", "tokyo", "Tokyo"),
