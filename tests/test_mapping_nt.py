@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib import namespace as ns  # (not XSD itself: pytest's collection probes module globals, XSD warns)
+from rdflib.namespace import RDFS
 
 from pipeline.facts import load_facts
 from pipeline.iris import Minter
@@ -59,18 +60,19 @@ def test_string_literals_are_rdflibs_bytes(text: str) -> None:
     assert _ours(nt_literal(text)) == _rdflib_nt(Literal(text))
     assert _ours(nt_literal(text, lang="en")) == _rdflib_nt(Literal(text, lang="en"))
     assert _ours(nt_literal(text, lang="en-GB")) == _rdflib_nt(Literal(text, lang="en-GB"))
-    assert _ours(nt_literal(text, datatype=str(XSD.string))) == _rdflib_nt(Literal(text, datatype=XSD.string))
+    assert _ours(nt_literal(text, datatype=str(ns.XSD.string))) == _rdflib_nt(Literal(text, datatype=ns.XSD.string))
     dt = "https://example.org/dt#custom"
     assert _ours(nt_literal(text, datatype=dt)) == _rdflib_nt(Literal(text, datatype=URIRef(dt)))
 
 
 @pytest.mark.parametrize(("value", "datatype"), [
     (True, None), (False, None), (0, None), (7, None), (-3, None), (2.5, None), (Decimal("0.950"), None),
-    (0, XSD.nonNegativeInteger), (1234, XSD.nonNegativeInteger), ("0.950", XSD.decimal), ("1.000", XSD.decimal),
-    ("2024", XSD.gYear), ("2024-06", XSD.gYearMonth), ("2024-06-19", XSD.date),
-    ("2024-06-19T10:00:00Z", XSD.dateTime),  # rdflib writes +00:00 for the Z
-    ("2024-06-19T10:00:00", XSD.dateTime), ("true", XSD.boolean), ("1", XSD.boolean),
-    ("not a date", XSD.date), ("0012", XSD.integer), ('odd "lexical"\n', XSD.date),
+    (0, ns.XSD.nonNegativeInteger), (1234, ns.XSD.nonNegativeInteger),
+    ("0.950", ns.XSD.decimal), ("1.000", ns.XSD.decimal),
+    ("2024", ns.XSD.gYear), ("2024-06", ns.XSD.gYearMonth), ("2024-06-19", ns.XSD.date),
+    ("2024-06-19T10:00:00Z", ns.XSD.dateTime),  # rdflib writes +00:00 for the Z
+    ("2024-06-19T10:00:00", ns.XSD.dateTime), ("true", ns.XSD.boolean), ("1", ns.XSD.boolean),
+    ("not a date", ns.XSD.date), ("0012", ns.XSD.integer), ('odd "lexical"\n', ns.XSD.date),
 ])
 def test_typed_and_non_string_literals_are_rdflibs_bytes(value: object, datatype: URIRef | None) -> None:
     ours = nt_literal(value, datatype=str(datatype) if datatype else None)
