@@ -151,8 +151,12 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
             try:
                 node = fast.get_single_node()
                 if node is not None:
-                    data = fast.construct_document(node)
-                    _check_duplicate_keys(node, path)
+                    try:
+                        data, dup = _construct_fast(fast, node)
+                    except Exception:  # anything unusual (merge keys, odd tags): libyaml's own constructor
+                        data, dup = fast.construct_document(node), True
+                    if dup:
+                        _check_duplicate_keys(node, path)
                     return data, node
             finally:
                 fast.dispose()
@@ -177,6 +181,58 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
         raise FactsError("facts file is empty; expected at least an 'article:' section", path, 1)
     _check_duplicate_keys(node, path)
     return data, node
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _construct_fast(loader: yaml.BaseLoader, root: yaml.Node) -> tuple[Any, bool]:
+    """``loader.construct_document(root)`` for the plain YAML of facts files, and whether some
+    mapping may repeat a key (then :func:`_check_duplicate_keys` words the error).
+
+    Strings, mappings and sequences are built here (the bulk of a facts file); every other
+    scalar goes to the loader's own constructor for its tag. A node this does not handle
+    (merge or ``=`` keys, an unknown collection tag) raises, and the caller uses the loader's
+    constructor for the whole document. An alias gives the same object, as the loader does.
+    """
+    constructors = loader.yaml_constructors
+    memo: dict[int, Any] = {}
+    dup = False
+    Scalar, Mapping, Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+    def walk(node: yaml.Node) -> Any:
+        nonlocal dup
+        cls = node.__class__
+        if cls is Scalar:
+            if node.tag == _STR:
+                return node.value
+            return constructors[node.tag](loader, node)
+        hit = memo.get(id(node))
+        if hit is not None:
+            return hit
+        if cls is Mapping and node.tag == _MAP:
+            out: dict[Any, Any] = {}
+            memo[id(node)] = out
+            seen = set()
+            for k, v in node.value:
+                if k.__class__ is not Scalar or k.tag not in (_STR, "tag:yaml.org,2002:int",
+                                                                "tag:yaml.org,2002:bool",
+                                                                "tag:yaml.org,2002:null",
+                                                                "tag:yaml.org,2002:float"):
+                    raise ValueError("a key this fast path leaves to the loader")
+                if k.value in seen:
+                    dup = True
+                seen.add(k.value)
+                out[walk(k)] = walk(v)
+            return out
+        if cls is Sequence and node.tag == _SEQ:
+            seq: list[Any] = []
+            memo[id(node)] = seq
+            seq.extend(walk(item) for item in node.value)
+            return seq
+        raise ValueError(f"node {node.tag} left to the loader")
+
+    return walk(root), dup
 
 
 def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:

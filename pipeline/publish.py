@@ -12,13 +12,13 @@ Every file is written to a temporary name and renamed, so a reader never sees ha
 
 Memory stays flat as the corpus grows: parts are read one at a time (from the build cache when
 they carry a path), N-Quads and TriG are streamed, and the union's sort-and-dedup is an external
-merge sort (sorted runs on disk, merged with :func:`heapq.merge`), so the biggest thing in memory
+merge sort (sorted runs on disk, merged block by block), so the biggest thing in memory
 is one run of :data:`RUN_LINES` lines.
 """
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_right
 import json
 import os
 import shutil
@@ -244,15 +244,47 @@ class _ExternalSort:
                 yield lines[i:i + _CHUNK]
             return
         self._spill()
-        merged = heapq.merge(*(stack.enter_context(open(r, "rb")) for r in self.runs))
-        last = None
-        while chunk := list(islice(merged, _CHUNK)):
-            out = []
-            for line in chunk:
-                if line != last:
-                    out.append(line[:-1])
-                    last = line
-            yield out
+        yield from _merge_runs([stack.enter_context(open(r, "rb")) for r in self.runs])
+
+
+def _merge_runs(runs: Sequence[IO[bytes]], total: int = _CHUNK) -> Iterator[list[bytes]]:
+    """Merge sorted runs of distinct newline-terminated lines: every distinct line once, sorted,
+    without its newline, in lists.
+
+    Block by block rather than line by line (what :func:`heapq.merge` does, in Python): each run
+    has a buffer of its next lines; every buffered line up to the smallest of the buffers' last
+    lines is taken (a run's unbuffered lines are all greater), and the taken lines, a few sorted
+    runs, are merged by ``list.sort`` in C. The buffers hold about ``total`` lines together.
+    """
+    block = max(256, total // max(1, len(runs)))
+    its = [iter(r) for r in runs]
+    bufs = [list(islice(it, block)) for it in its]
+    last = None
+    while True:
+        active = [i for i, b in enumerate(bufs) if b]
+        if not active:
+            return
+        bound = min(bufs[i][-1] for i in active)
+        taken: list[bytes] = []
+        for i in active:
+            b = bufs[i]
+            k = bisect_right(b, bound)
+            if k == len(b):
+                taken += b
+                bufs[i] = list(islice(its[i], block))
+            else:
+                taken += b[:k]
+                rest = b[k:]
+                if len(rest) < block // 2:
+                    rest += islice(its[i], block - len(rest))
+                bufs[i] = rest
+        taken.sort()
+        out = []
+        for line in taken:
+            if line != last:
+                out.append(line[:-1])
+                last = line
+        yield out
 
 
 def _nt_chunks(chunks: Iterable[list[bytes]]) -> Iterator[bytes]:
@@ -340,68 +372,72 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
     with tempfile.TemporaryDirectory(prefix=".publish-", dir=out) as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
         union = _ExternalSort(tmp, "union", run_lines)
-        report = _ExternalSort(tmp, "report", run_lines)
         staged = {name: tmp / name for name in FILES}
-        quads = 0
-        with open(staged["dataset.nq"], "wb") as nq_fh, open(staged["dataset.trig"], "wb") as trig_fh:
-            # the prefix lines Oxigraph writes before the first quad (nothing at all when there is none)
-            first = next((q for part in parts for q in ox.parse(part.read_nquads(), format=ox.RdfFormat.N_QUADS)),
-                         None)
-            head, _ = _split_prefix_head(ox.serialize([first] if first else [], format=ox.RdfFormat.TRIG,
-                                                      prefixes=pre) or b"")
-            if head:
-                trig_fh.write(b"\n".join(sorted(head)) + b"\n")
-            for part in wrap(parts, len(parts)):
-                nq = part.read_nquads()
-                nq_fh.write(nq)
-                trig_fh.write(part.read_trig(pre))
-                lines = nq.split(b"\n")
-                if lines and lines[-1] == b"":
-                    lines.pop()
-                quads += len(lines)
-                union.add([ln.rsplit(b" <", 1)[0] for ln in lines])
-                report.add([ln[:-2].rstrip() for ln in part.read_report().split(b"\n") if ln])
-
-        entity_prefix = b"<" + (m.base + "id/").encode("utf-8")
-        stats = {"triples": 0, "subjects": 0, "entities": 0}
-
-        single = {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
-        last_sp: list[bytes] = [b"", b""]
-        values: list[bytes] = []
-
-        def flush() -> None:
-            if len(values) > 1 and conflicts is not None:
-                conflicts.append(Conflict(last_sp[0].decode("utf-8"), last_sp[1].decode("utf-8"),
-                                          tuple(v.decode("utf-8") for v in values)))
-            values.clear()
-
-        def counted(chunks: Iterable[list[bytes]]) -> Iterator[list[bytes]]:
-            last_subject = None
-            subjects = entities = 0
-            for lines in chunks:
-                stats["triples"] += len(lines)
-                for ln in lines:
-                    s_, p_, o_ = ln.split(b" ", 2)
-                    if s_ != last_subject:  # sorted: a subject's lines are adjacent
-                        subjects += 1
-                        if s_.startswith(entity_prefix):
-                            entities += 1
-                        last_subject = s_
-                    if p_ in single:  # sorted and deduplicated: two values of one (s, p) are adjacent
-                        if s_ != last_sp[0] or p_ != last_sp[1]:
-                            flush()
-                            last_sp[:] = [s_, p_]
-                        values.append(o_)
-                stats["subjects"], stats["entities"] = subjects, entities
-                yield lines
 
         def write_report() -> None:
+            report = _ExternalSort(tmp, "report", run_lines)
+            for part in parts:
+                report.add([ln[:-2].rstrip() for ln in part.read_report().split(b"\n") if ln])
             with ExitStack() as own, open(staged["validation-report.ttl"], "wb") as fh:
                 _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(own))), fh,
                                            tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
 
-        join_report = _concurrently(write_report)  # the report and the union are independent
+        # the report and the union are independent: a forked child reads and writes the report
+        # while this process concatenates the N-Quads and TriG and writes the union
+        join_report = _concurrently(write_report)
         try:
+            quads = 0
+            with open(staged["dataset.nq"], "wb") as nq_fh, open(staged["dataset.trig"], "wb") as trig_fh:
+                # the prefix lines Oxigraph writes before the first quad (nothing at all when there is none)
+                first = next((q for part in parts
+                              for q in ox.parse(part.read_nquads(), format=ox.RdfFormat.N_QUADS)), None)
+                head, _ = _split_prefix_head(ox.serialize([first] if first else [], format=ox.RdfFormat.TRIG,
+                                                          prefixes=pre) or b"")
+                if head:
+                    trig_fh.write(b"\n".join(sorted(head)) + b"\n")
+                for part in wrap(parts, len(parts)):
+                    nq = part.read_nquads()
+                    nq_fh.write(nq)
+                    trig_fh.write(part.read_trig(pre))
+                    lines = nq.split(b"\n")
+                    if lines and lines[-1] == b"":
+                        lines.pop()
+                    quads += len(lines)
+                    union.add([ln.rsplit(b" <", 1)[0] for ln in lines])
+
+            entity_prefix = b"<" + (m.base + "id/").encode("utf-8")
+            stats = {"triples": 0, "subjects": 0, "entities": 0}
+
+            single = {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
+            last_sp: list[bytes] = [b"", b""]
+            values: list[bytes] = []
+
+            def flush() -> None:
+                if len(values) > 1 and conflicts is not None:
+                    conflicts.append(Conflict(last_sp[0].decode("utf-8"), last_sp[1].decode("utf-8"),
+                                              tuple(v.decode("utf-8") for v in values)))
+                values.clear()
+
+            def counted(chunks: Iterable[list[bytes]]) -> Iterator[list[bytes]]:
+                last_subject = None
+                subjects = entities = 0
+                for lines in chunks:
+                    stats["triples"] += len(lines)
+                    for ln in lines:
+                        s_, p_, o_ = ln.split(b" ", 2)
+                        if s_ != last_subject:  # sorted: a subject's lines are adjacent
+                            subjects += 1
+                            if s_.startswith(entity_prefix):
+                                entities += 1
+                            last_subject = s_
+                        if p_ in single:  # sorted and deduplicated: two values of one (s, p) are adjacent
+                            if s_ != last_sp[0] or p_ != last_sp[1]:
+                                flush()
+                                last_sp[:] = [s_, p_]
+                            values.append(o_)
+                    stats["subjects"], stats["entities"] = subjects, entities
+                    yield lines
+
             with open(staged["dataset.ttl"], "wb") as fh:
                 _serialize_sorted_prefixes(_parsed(_nt_chunks(counted(union.merged_chunks(stack)))), fh,
                                            tmp / "ttl.raw", ox.RdfFormat.TURTLE, pre)

@@ -14,6 +14,7 @@ as N-Triples read with pyoxigraph. It is cross-checked against pyshacl on every 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -294,9 +295,10 @@ def validate_article(data: Graph, label: str, shapes_dir: Path = SHAPES_DIR,
     """
     shapes = shapes_graph(shapes_dir, base)
     if engine == "turbo":
-        nt = (data_nt if data_nt is not None else data.serialize(format="nt")) + \
-            _ontology_nt(data, ontology_dir, base)
-        return _validate_turbo_nt(nt, label, shapes)
+        if data_nt is not None:  # the concepts are looked up from the text: no terms built
+            return _validate_turbo_nt(data_nt + _ontology_nt_for_text(data_nt, ontology_dir, base), label, shapes)
+        return _validate_turbo_nt(data.serialize(format="nt") + _ontology_nt(data, ontology_dir, base),
+                                  label, shapes)
     return validate(data, label, shapes, ontology_graph(data, ontology_dir, base), engine)
 
 
@@ -309,7 +311,7 @@ def warm_up(shapes_dir: Path = SHAPES_DIR, ontology_dir: Path = ONTOLOGY_DIR, en
     if engine == "turbo":
         _turbo_compiled(shapes)
         _hierarchy_nt(ontology_dir, base)
-        _concepts_nt(ontology_dir, base)
+        _concepts_nt_by_token(ontology_dir, base)
 
 
 @lru_cache(maxsize=4)
@@ -327,6 +329,23 @@ def _ontology_nt(data: Graph, ontology_dir: Path, base: str = DEFAULT_BASE) -> s
     """:func:`ontology_graph` as N-Triples."""
     concepts = _concepts_nt(ontology_dir, base)
     return _hierarchy_nt(ontology_dir, base) + "".join(concepts.get(o, "") for o in set(data.objects()))  # type: ignore[call-overload]
+
+
+#: The IRI object of an N-Triples line: after a space, before the final " ." (a literal's datatype
+#: IRI follows "^^", a literal ends in a quote or a language tag, so neither matches).
+_IRI_OBJECT = re.compile(r" (<[^ <>\n]*>) \.$", re.MULTILINE)
+
+
+@lru_cache(maxsize=4)
+def _concepts_nt_by_token(ontology_dir: Path, base: str) -> dict[str, str]:
+    return {f"<{c}>": text for c, text in _concepts_nt(ontology_dir, base).items()}
+
+
+def _ontology_nt_for_text(data_nt: str, ontology_dir: Path, base: str = DEFAULT_BASE) -> str:
+    """:func:`_ontology_nt` for data given as N-Triples text (the IRI objects found by a regex)."""
+    concepts = _concepts_nt_by_token(ontology_dir, base)
+    return _hierarchy_nt(ontology_dir, base) + "".join(
+        concepts.get(o, "") for o in set(_IRI_OBJECT.findall(data_nt)))
 
 
 def _validate_turbo(data: Graph, label: str, shapes: Graph, ontology: Graph) -> Report:
@@ -347,6 +366,10 @@ def _validate_turbo_nt(nt: str, label: str, shapes: Graph) -> Report:
     return report_from_graph(report_graph, label)
 
 
+_SH = str(SH)
+_SEVERITY_BY_IRI = {str(k): v for k, v in SEVERITY_NAMES.items()}
+
+
 def _report_from_nt(nt: str, label: str) -> Report:
     """:func:`report_from_graph` for a report given as N-Triples (read with pyoxigraph)."""
     import pyoxigraph as ox
@@ -354,27 +377,34 @@ def _report_from_nt(nt: str, label: str) -> Report:
     kinds: set[object] = set()
     rdf_type, result_class = str(RDF.type), str(SH.ValidationResult)
     for t in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-        p = t.predicate.value
-        if p == rdf_type and t.object.value == result_class:
-            kinds.add(t.subject)
-        props.setdefault(t.subject, {}).setdefault(p, t.object)
+        s, p, o = t.subject, t.predicate, t.object
+        d = props.get(s)
+        if d is None:
+            d = props[s] = {}
+        p = p.value
+        if p not in d:
+            d[p] = o
+        if p == rdf_type and o.value == result_class:
+            kinds.add(s)
     results = []
+    NamedNode = ox.NamedNode
+    sev_p, focus_p, path_p, value_p, shape_p, msg_p, comp_p = (
+        str(SH.resultSeverity), str(SH.focusNode), str(SH.resultPath), str(SH.value), str(SH.sourceShape),
+        str(SH.resultMessage), str(SH.sourceConstraintComponent))
     for node in kinds:
         d = props[node]
-        def one(p: URIRef) -> object:
-            return d.get(str(p))
-        def text(t: object) -> str:
-            return t.value if t is not None else "None"  # type: ignore[attr-defined]
-        sev_t, path, value, shape = one(SH.resultSeverity), one(SH.resultPath), one(SH.value), one(SH.sourceShape)
-        msg = one(SH.resultMessage)
+        sev_t, path, value, shape = d.get(sev_p), d.get(path_p), d.get(value_p), d.get(shape_p)
+        msg, focus, comp = d.get(msg_p), d.get(focus_p), d.get(comp_p)
+        msg_text = msg.value if msg is not None else "None"  # type: ignore[attr-defined]
+        comp_text = comp.value if comp is not None else "None"  # type: ignore[attr-defined]
         results.append(Result(
-            severity=SEVERITY_NAMES.get(URIRef(text(sev_t)), "Violation") if sev_t is not None else "Violation",
-            focus=text(one(SH.focusNode)),
-            path=text(path) if isinstance(path, ox.NamedNode) else None,
-            message=text(msg) if msg is not None and text(msg) else "constraint not met",
-            component=_short(text(one(SH.sourceConstraintComponent))),
-            value=text(value) if value is not None else None,
-            shape=text(shape) if isinstance(shape, ox.NamedNode) else None,
+            severity=_SEVERITY_BY_IRI.get(sev_t.value, "Violation") if sev_t is not None else "Violation",  # type: ignore[attr-defined]
+            focus=focus.value if focus is not None else "None",  # type: ignore[attr-defined]
+            path=path.value if isinstance(path, NamedNode) else None,
+            message=msg_text if msg is not None and msg_text else "constraint not met",
+            component="sh:" + comp_text[len(_SH):] if comp_text.startswith(_SH) else comp_text,
+            value=value.value if value is not None else None,  # type: ignore[attr-defined]
+            shape=shape.value if isinstance(shape, NamedNode) else None,
         ))
     results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.component, r.message))
     return Report(conforms=not any(r.severity == "Violation" for r in results),
