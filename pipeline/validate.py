@@ -20,10 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from pipeline.iris import DEFAULT_BASE
@@ -38,20 +34,28 @@ SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "In
 # pyshacl evaluates a SHACL-SPARQL constraint once per focus node with the same query text (the
 # focus node comes in as an initial binding), and rdflib re-parses the text every time: 90 ms
 # each, most of the validation time. Parsed-and-translated queries are reusable by design
-# (that is what rdflib's prepareQuery returns), so translate each distinct text once.
-@lru_cache(maxsize=256)
-def _translated(text: str, base: str | None, ns: frozenset) -> Query:
-    return translateQuery(parseQuery(text), base, dict(ns))
+# (that is what rdflib's prepareQuery returns), so translate each distinct text once. The patch is
+# installed when pyshacl is first used (rdflib's SPARQL modules cost 0.1 s to import, which the
+# turbo engine does not need).
+@lru_cache(maxsize=1)
+def _cache_sparql_translation() -> None:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+    from rdflib.plugins.sparql.sparql import Query
 
+    @lru_cache(maxsize=256)
+    def translated(text: str, base: str | None, ns: frozenset) -> Query:
+        return translateQuery(parseQuery(text), base, dict(ns))
 
-def _query_with_cache(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def]
-    if isinstance(strOrQuery, str):
-        strOrQuery = _translated(strOrQuery, base, frozenset((initNs or {}).items()))
-    return _processor_query(self, strOrQuery, initBindings, initNs, base, DEBUG)
+    processor_query = SPARQLProcessor.query
 
+    def query_with_cache(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def]
+        if isinstance(strOrQuery, str):
+            strOrQuery = translated(strOrQuery, base, frozenset((initNs or {}).items()))
+        return processor_query(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
-_processor_query = SPARQLProcessor.query
-SPARQLProcessor.query = _query_with_cache  # type: ignore[method-assign]
+    SPARQLProcessor.query = query_with_cache  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,7 @@ def validate(data: Graph, label: str = "", shapes: Graph | None = None,
     if engine != "pyshacl":
         engine_available(engine)
     from pyshacl import validate as _shacl  # imported when used: 0.2 s that turbo builds do not pay
+    _cache_sparql_translation()
     _, report_graph, _ = _shacl(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                advanced=True, allow_warnings=True)
     return report_from_graph(report_graph, label)
@@ -307,11 +312,11 @@ def warm_up(shapes_dir: Path = SHAPES_DIR, ontology_dir: Path = ONTOLOGY_DIR, en
     """Load (and for turbo compile) the shapes and the ontology parts :func:`validate_article`
     uses, so that worker processes forked afterwards inherit them instead of each loading them."""
     shapes = shapes_graph(shapes_dir, base)
-    _ontology_parts(ontology_dir, base)
     if engine == "turbo":
         _turbo_compiled(shapes)
-        _hierarchy_nt(ontology_dir, base)
-        _concepts_nt_by_token(ontology_dir, base)
+        _ontology_nt_parts(ontology_dir, base)
+    else:
+        _ontology_parts(ontology_dir, base)
 
 
 @lru_cache(maxsize=4)
@@ -337,15 +342,37 @@ _IRI_OBJECT = re.compile(r" (<[^ <>\n]*>) \.$", re.MULTILINE)
 
 
 @lru_cache(maxsize=4)
-def _concepts_nt_by_token(ontology_dir: Path, base: str) -> dict[str, str]:
-    return {f"<{c}>": text for c, text in _concepts_nt(ontology_dir, base).items()}
+def _ontology_nt_parts(ontology_dir: Path, base: str) -> tuple[str, dict[str, str]]:
+    """What :func:`_hierarchy_nt` and :func:`_concepts_nt` hold (the same triples, in another
+    order), read with pyoxigraph: ten times faster than rdflib's Turtle parser, which a one-article
+    rebuild would otherwise pay for the whole ontology. The concepts are keyed by ``<iri>``."""
+    import pyoxigraph as ox
+    sub_class, sub_prop = str(RDFS.subClassOf), str(RDFS.subPropertyOf)
+    rdf_type, concept, in_scheme = str(RDF.type), str(SKOS.Concept), str(SKOS.inScheme)
+    hierarchy: dict[str, None] = {}
+    concepts: dict[str, list[str]] = {}
+    schemes: dict[str, dict[str, None]] = {}
+    for f in sorted(ontology_dir.glob("*.ttl")):
+        text = f.read_text("utf-8")
+        if base != DEFAULT_BASE:
+            text = text.replace(DEFAULT_BASE, base)
+        for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=f.as_uri()):
+            p = t.predicate.value
+            if p == sub_class or p == sub_prop:
+                hierarchy[f"{t.subject} {t.predicate} {t.object} .\n"] = None
+            elif isinstance(t.subject, ox.NamedNode):
+                if p == rdf_type and t.object == ox.NamedNode(concept):
+                    concepts.setdefault(str(t.subject), [])
+                elif p == in_scheme:
+                    schemes.setdefault(str(t.subject), {})[f"{t.subject} {t.predicate} {t.object} .\n"] = None
+    type_line = f" <{rdf_type}> <{concept}> .\n"
+    return "".join(hierarchy), {c: c + type_line + "".join(schemes.get(c, ())) for c in concepts}
 
 
 def _ontology_nt_for_text(data_nt: str, ontology_dir: Path, base: str = DEFAULT_BASE) -> str:
     """:func:`_ontology_nt` for data given as N-Triples text (the IRI objects found by a regex)."""
-    concepts = _concepts_nt_by_token(ontology_dir, base)
-    return _hierarchy_nt(ontology_dir, base) + "".join(
-        concepts.get(o, "") for o in set(_IRI_OBJECT.findall(data_nt)))
+    hierarchy, concepts = _ontology_nt_parts(ontology_dir, base)
+    return hierarchy + "".join(concepts.get(o, "") for o in set(_IRI_OBJECT.findall(data_nt)))
 
 
 def _validate_turbo(data: Graph, label: str, shapes: Graph, ontology: Graph) -> Report:
