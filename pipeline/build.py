@@ -32,6 +32,7 @@ exits at once (``os._exit(70)``), as a crashing worker would. Serial builds igno
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -343,23 +344,50 @@ def _prefixes(base: str) -> dict[str, str]:
     return prefixes(Minter(base))
 
 
-def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str) -> None:
+_TMP_TOKEN = os.urandom(4).hex()  # with the pid: temporary names no other process uses
+_tmp_count = itertools.count()
+
+
+def _write_entry(path: Path, data: bytes) -> None:
+    """:func:`~pipeline.publish.atomic_write` without fsync for cache entries, cheaper: a
+    temporary name of this process (``.<name>.<pid>-<token>-<n>.tmp``, created exclusively) and
+    a rename."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{_TMP_TOKEN}-{next(_tmp_count)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:  # a stale name from an earlier process with the same pid and token
+        atomic_write(path, data, sync=False)
+        return
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _cache_put(cache_dir: Path, key: str, r: ArticleResult, base: str, parsed_strictly: bool = False) -> None:
     """Store a result: the quads in ``<key>.nq``, its TriG block in ``<key>.trig``, its SHACL
     report in ``<key>.report`` (JSON), the small rest in ``<key>.json`` (written last: an entry
-    counts only when its JSON exists)."""
+    counts only when its JSON exists).
+
+    ``parsed_strictly``: the quads were read by a strict N-Triples parser already (the turbo
+    SHACL engine's), so the TriG block is made with the lenient (faster) parser.
+    """
     if r.ok:
         nq = r.nquads.encode("utf-8")
-        atomic_write(cache_dir / f"{key}.nq", nq, sync=False)
-        atomic_write(cache_dir / f"{key}.trig", trig_block(nq, _prefixes(base)), sync=False)
-    atomic_write(cache_dir / f"{key}.report",
-                 json.dumps({"report_text": r.report_text, "report_nt": r.report_nt}).encode("utf-8"), sync=False)
+        _write_entry(cache_dir / f"{key}.nq", nq)
+        _write_entry(cache_dir / f"{key}.trig", trig_block(nq, _prefixes(base), lenient=parsed_strictly))
+    _write_entry(cache_dir / f"{key}.report",
+                 json.dumps({"report_text": r.report_text, "report_nt": r.report_nt}).encode("utf-8"))
     d = asdict(r)
     for k in ("nquads", "cached", "worker_rss_mb", "report_text", "report_nt"):
         d.pop(k)
     d["key"] = key
     if r.origin != "curated":
         d["extractor"] = extractor_key()
-    atomic_write(cache_dir / f"{key}.json", json.dumps(d).encode("utf-8"), sync=False)
+    _write_entry(cache_dir / f"{key}.json", json.dumps(d).encode("utf-8"))
 
 
 def quarantine(qdir: Path, r: ArticleResult) -> None:
@@ -389,7 +417,7 @@ def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache
             os._exit(70)
     r = process_article(inp, root, base, engine)
     r = replace(r, key=key)
-    _cache_put(cache_dir, key, r, base)
+    _cache_put(cache_dir, key, r, base, parsed_strictly=engine == "turbo")  # turbo parsed the N-Triples
     if marker is not None:
         marker.write_text("", "utf-8")
     return replace(_light(r), worker_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
