@@ -218,7 +218,7 @@ def load_article_facts(inp: ArticleInput):  # -> Facts
     when that yields no facts at all (a metadata-only stub), or fails, is it checked whether it
     has any curated section.
     """
-    from pipeline.facts import load_facts, read_text
+    from pipeline.facts import article_metadata, load_facts, read_text
     if inp.facts_path is not None:
         try:
             facts = load_facts(inp.facts_path, inp.text_path)
@@ -231,7 +231,7 @@ def load_article_facts(inp: ArticleInput):  # -> Facts
     from pipeline import extract as extractor
     from pipeline.model import Article
     text = read_text(inp.text_path)
-    meta = _stub_metadata(inp) if inp.facts_path else {}
+    meta = article_metadata(inp.facts_path) if inp.facts_path else {}
     article = Article(id=inp.id, text=text, title=meta.get("title") or _first_line(text),
                       published=meta.get("published"), publisher=meta.get("publisher"),
                       url=meta.get("url"), language=meta.get("language", "en"),
@@ -241,17 +241,6 @@ def load_article_facts(inp: ArticleInput):  # -> Facts
 
 def _first_line(text: str) -> str:
     return next((ln.strip() for ln in text.splitlines() if ln.strip()), "untitled")[:200]
-
-
-def _stub_metadata(inp: ArticleInput) -> dict:
-    from pipeline.facts import _Ctx, _check_schema, _date, parse_yaml
-    assert inp.facts_path is not None
-    data, root = parse_yaml(inp.facts_path.read_text("utf-8"), inp.facts_path)
-    ctx = _Ctx(inp.facts_path, root, "")
-    _check_schema(data, ctx)
-    meta = dict(data["article"])
-    meta["published"] = _date(meta.get("published"), ctx, ["article", "published"])
-    return meta
 
 
 def process_article(inp: ArticleInput, root: Path, base: str, engine: str = "pyshacl") -> ArticleResult:

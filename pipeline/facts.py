@@ -384,6 +384,40 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
+def _read_yaml_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactsError(f"facts file is not UTF-8 (offset {exc.start})", path) from None
+
+
+def article_metadata(path: Path, text: str | None = None, *, check_schema: bool = True) -> dict[str, Any]:
+    """The ``article:`` section of a facts file (e.g. a metadata-only stub), its date parsed.
+
+    Args:
+        path: the facts file.
+        text: its content, when the caller has read it already.
+        check_schema: check the whole file against the schema first.
+
+    Returns:
+        The section's fields, ``published`` as a :class:`~pipeline.model.DateValue` or None;
+        an empty dict when the file has no ``article:`` mapping (only without ``check_schema``).
+
+    Raises:
+        FactsError: YAML syntax, schema or date problems (file, line, field).
+    """
+    path = Path(path)
+    data, root = parse_yaml(text if text is not None else _read_yaml_text(path), path)
+    ctx = _Ctx(path, root, "")
+    if check_schema:
+        _check_schema(data, ctx)
+    if not isinstance(data, dict) or not isinstance(data.get("article"), dict):
+        return {}
+    meta = dict(data["article"])
+    meta["published"] = _date(meta.get("published"), ctx, ["article", "published"])
+    return meta
+
+
 def load_facts(path: Path, text_path: Path | None = None) -> Facts:
     """Load and check one facts file.
 
@@ -399,11 +433,7 @@ def load_facts(path: Path, text_path: Path | None = None) -> Facts:
         ArticleError: the article text is missing, empty or not UTF-8.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FactsError(f"facts file is not UTF-8 (offset {exc.start})", path) from None
-    data, root = parse_yaml(raw, path)
+    data, root = parse_yaml(_read_yaml_text(path), path)
     ctx = _Ctx(path, root, "")
     _check_schema(data, ctx)
     art = data["article"]

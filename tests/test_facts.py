@@ -164,3 +164,19 @@ def test_unknown_cameo_code(tmp_path: Path) -> None:
         load_facts(_copy(tmp_path, bad))
     assert "'0369' is not a CAMEO event code" in ei.value.message
     assert ei.value.line == _line_of(bad, "0369")
+
+
+def test_article_metadata_of_a_stub(tmp_path: Path) -> None:
+    """A metadata-only stub (what `diplokg ingest` writes) gives its article fields, date parsed;
+    a schema error in it is reported with its line."""
+    from pipeline.facts import article_metadata
+    from pipeline.model import DateValue
+    stub = tmp_path / "stub.yaml"
+    stub.write_text("article:\n  id: stub\n  title: A stub\n  published: 2024-07\n", "utf-8")
+    meta = article_metadata(stub)
+    assert meta["title"] == "A stub" and meta["published"] == DateValue("2024-07")
+    stub.write_text("article:\n  id: stub\n  title: A stub\n  publshed: 2024-07\n", "utf-8")
+    with pytest.raises(FactsError) as ei:
+        article_metadata(stub)
+    assert ei.value.line == 4 and "unknown field 'publshed'" in ei.value.message
+    assert article_metadata(stub, check_schema=False)["published"] is None

@@ -72,18 +72,14 @@ def _with_metadata(article, meta_path: Path):  # (Article, Path) -> Article
     """Title, publication date, publisher from a facts file beside the text (its facts are ignored)."""
     from dataclasses import replace
 
-    from pipeline.errors import FactsError
-    from pipeline.facts import _Ctx, _date, parse_yaml
+    from pipeline.facts import article_metadata
     try:
-        data, root = parse_yaml(meta_path.read_text("utf-8"), meta_path)
+        text = meta_path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return article
-    except FactsError:
-        raise
-    if not isinstance(data, dict) or not isinstance(data.get("article"), dict):
+    a = article_metadata(meta_path, text, check_schema=False)
+    if not a:
         return article
-    a = data["article"]
-    ctx = _Ctx(meta_path, root, "")
-    pub = _date(a.get("published"), ctx, ["article", "published"]) if a.get("published") else article.published
+    pub = a["published"] or article.published
     return replace(article, id=a.get("id") or article.id, title=a.get("title") or article.title, published=pub,
                    publisher=a.get("publisher"), url=a.get("url"), language=a.get("language", "en"))
