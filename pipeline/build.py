@@ -202,13 +202,15 @@ def article_key(inp: ArticleInput, env: str) -> str:
 def _has_curated_facts(path: Path) -> bool:
     from pipeline.facts import parse_yaml
     data, _ = parse_yaml(path.read_text("utf-8"), path)
-    return isinstance(data, dict) and any(
-        data.get(k) for k in ("entities", "holdings", "events", "statements", "claims", "agreements"))
+    return isinstance(data, dict) and any(data.get(k) for k in FACT_SECTIONS)
 
 
 def _facts_sections_empty(facts) -> bool:  # Facts -> bool
-    return not (facts.entities or facts.holdings or facts.events or facts.statements or facts.claims
-                or facts.agreements)
+    return not any(getattr(facts, k) for k in FACT_SECTIONS)
+
+
+#: The sections of a facts file, which are also the fields of :class:`~pipeline.model.Facts`.
+FACT_SECTIONS = ("entities", "holdings", "events", "statements", "claims", "agreements")
 
 
 def load_article_facts(inp: ArticleInput):  # -> Facts
