@@ -331,7 +331,9 @@ def test_said_that_y_must_v_is_a_demand_whatever_v_is():
     assert (dem["event"], _codes(dem, "actor"), _codes(dem, "recipient")) == ("REQUEST", ["PER"], ["CHL"])
     rows = _coded("The new administration declared that Chile must drop its tariffs.")  # unnamed speaker
     dem = next(r for r in rows if r["cameo"] == "100")
-    assert (_codes(dem, "actor"), _codes(dem, "recipient")) == ([], ["CHL"])
+    # the speaker is an actor with no state: Chile, the state the demand is made of, is not its state
+    assert [(a["text"], a["code"]) for a in dem["actor"]] == [("The new administration", None)]
+    assert _codes(dem, "recipient") == ["CHL"]
 
 
 def test_she_said_after_a_quote_in_a_new_paragraph_is_the_last_person_quoted():

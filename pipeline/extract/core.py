@@ -247,6 +247,11 @@ class CodedEvent:
     id: str = ""
     nominal: bool = False
     subject: list[GazEntry] | None = None  # grammatical subject when it is not the actor (passive voice)
+    #: the state an actor the text gives no state stands for, from the sentence's context (see
+    #: ``_Extractor.context_state``): (state, "location" | "sentence"), or None
+    context_state: tuple[GazEntry, str] | None = None
+    #: indexes into ``actors`` of actors whose own state the context replaces ("ethnic Albanians")
+    context_actors: tuple[int, ...] = ()
 
 
 @dataclass
@@ -1105,6 +1110,79 @@ def _possessive_nonactor(g: Group) -> bool:
     return last.possessor_of is not None
 
 
+#: Head nouns of an unnamed actor noun phrase ("Ibo traditional elders", "the fundamentalist Umma party").
+UNNAMED_HEADS = {
+    "leaders", "elders", "chiefs", "people", "residents", "villagers", "citizens", "workers", "students", "farmers",
+    "refugees", "prisoners", "detainees", "inmates", "protesters", "demonstrators", "supporters", "followers",
+    "activists", "dissidents", "opponents", "fundamentalists", "militants", "rebels", "guerrillas", "insurgents",
+    "separatists", "militiamen", "militia", "militias", "extremists", "gunmen", "fighters", "hackers", "settlers",
+    "group", "groups", "party", "parties", "coalition", "union", "unions", "front", "movement", "alliance",
+    "opposition", "organisation", "organization", "organizations", "organisations", "association", "forum",
+    "committee", "council", "federation", "foundation", "society", "institute", "league", "network", "congress",
+    "government", "administration", "authorities", "officials", "police", "army", "military", "troops", "forces",
+    "soldiers", "junta", "regime", "parliament", "court", "judges", "lawmakers", "legislators", "clerics",
+    "monks", "priests", "bishops", "unionists", "traders", "merchants", "youths", "veterans", "mob", "crowd",
+    "crowds", "strikers", "watchdog", "agency", "charity", "charities",
+}
+#: Heads of proper names of civil-society bodies ("the Third World Water Forum"): coded NGO when no state
+#: is named in them; parties, unions, fronts, movements, coalitions are domestic political actors instead.
+NGO_NAME_HEADS = {"association", "forum", "foundation", "society", "institute", "committee", "network", "watch",
+                  "federation", "league"}
+_NGO_GENERIC = re.compile(r"(?i)\b(?:human[- ]rights|rights|aid|relief|humanitarian|charity|advocacy|"
+                          r"environmental|press[- ]freedom|medical)\s+(?:groups?|organi[sz]ations?|agency|"
+                          r"agencies|watchdogs?|charity|charities|bodies|body)$")
+_SUBJ_LEAD = re.compile(r"(?i)^(?:(?:an?|the|some|about|around|up\s+to|nearly|almost|more\s+than|over|at\s+least|"
+                        r"several|many|most|[\d,]+|hundreds|thousands|tens|dozens|scores|millions|one|two|three|"
+                        r"four|five|six|seven|eight|nine|ten|group|groups|members|member|leaders|leader|supporters|"
+                        r"representatives|some|of|the|a|an)\s+)+")
+_SUBJ_TAIL = re.compile(r"(?i)(?:\s+(?:has|have|had|is|are|was|were|will|would|also|again|reportedly|finally|"
+                        r"yesterday|today|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                        r"(?:last|this)\s+(?:week|month|year|night)|monday|tuesday|wednesday|thursday|friday|"
+                        r"saturday|sunday|\w+ly|at\s+last|now|still|on\s+\w+\s+\d+|in\s+\w+))+$")
+
+
+#: A clause opening "NP, apposition," before its verb: the apposition starts with a determiner or a name.
+_APPOSITION_BEFORE = re.compile(r"\s*[A-Z][^,;:“”\"]{0,80},\s+(?:an?\s|the\s|[A-Z])[^,;:“”\"]{0,100},\s*$")
+
+
+def _unnamed_subject(text: str, a: int, b: int) -> tuple[str, int, int, bool] | None:
+    """An actor noun phrase the dictionaries do not know, as the subject of a clause [a, b): "Ibo traditional
+    elders (have demanded)", "The Homeland Union (Conservatives) (began)", "Leaders of the X coalition
+    (agreed)". Returns (name, start, end, is_ngo) or None when the text before the verb is not such a
+    noun phrase (it must end in an actor head noun and hold no verb, pronoun or clause)."""
+    seg = text[a:b]
+    m = re.match(r"\s*", seg)
+    st = a + (m.end() if m else 0)
+    seg = text[st:b].rstrip()
+    tail = _SUBJ_TAIL.search(seg)
+    if tail:
+        seg = seg[:tail.start()]
+    seg = seg.rstrip(" ,")
+    if not seg or len(seg) > 90 or re.search(r"[“”\"—;:]|\b(?:that|which|who|he|she|it|they|we|said|says|"
+                                              r"when|after|before|while|if|because|and)\b", seg):
+        return None
+    core = re.split(r",|\s+(?:in|at|based|operating|loyal|affiliated|from|near|across|inside)\b", seg)[0]
+    core_np = re.sub(r"\s*\([^)]*\)", "", core).strip()
+    words = core_np.split()
+    if not words or len(words) > 9:
+        return None
+    lead = _SUBJ_LEAD.match(core_np + " ")
+    rest = core_np[lead.end():] if lead else core_np
+    rest_words = rest.split()
+    if not rest_words:
+        return None
+    head = rest_words[-1].lower().strip("’'")
+    caps = [w for w in rest_words if w[:1].isupper()]
+    org_head = next((w.lower() for w in rest_words if w[:1].isupper() and w.lower() in NGO_NAME_HEADS), None)
+    if head not in UNNAMED_HEADS and org_head is None:
+        return None
+    if any(w.lower() in ("of", "for", "and") for w in rest_words) and org_head is None:
+        return None  # "the leaders of the coalition" reduces to its last noun phrase; anything else is too loose
+    is_ngo = bool(_NGO_GENERIC.search(rest)) or (org_head is not None and len(caps) >= 2)
+    end = st + len(core.rstrip())
+    return rest if len(rest) < len(core_np) or not lead else core_np, st, end, is_ngo
+
+
 class _Extractor(_Run):
     def run(self) -> Extraction:
         text = self.text
@@ -1149,6 +1227,8 @@ class _Extractor(_Run):
             self.indirect(groups, s0, s1, ms, quotes)
             for st in self.statements[n_before:]:
                 self.reported_allegation(st, sent_events, groups, s0, s1)
+            for ev in sent_events:
+                self.context_state(ev, groups)
             self.events.extend(sent_events)
             subj = next((ev.actors[0] for ev in sent_events if not ev.nominal and len(ev.actors) == 1 and
                          ev.actors[0].type == "Person" and ev.subject is None), None)
@@ -1162,6 +1242,54 @@ class _Extractor(_Run):
         self.finish()
         return Extraction(text, sents, self.entities, self.events, self.statements, self.claims,
                           self.holdings, self.agreements)
+
+    def _state(self, e: GazEntry | None) -> GazEntry | None:
+        """The state an entry is or belongs to (a person, body, group or place: its ``country``)."""
+        if e is None:
+            return None
+        if e.type == "State":
+            return e
+        st = self.entities.get(e.country or "") or (self.gaz.entries.get(e.country or "") if e.country else None)
+        return st if st is not None and st.type == "State" else None
+
+    def context_state(self, ev: CodedEvent, groups: list[Group]) -> None:
+        """The news-wire convention for actors the sentence gives no state: a person introduced by a
+        domestic title only ("President Ana Lopez"), an organisation or group with no nationality ("the
+        Freedom Party", "hundreds of people"), "ethnic X" (a people living outside X), or no actor at all
+        (an agentless passive "was arrested in Lima", an unattributed "car bomb"), stand for the state where
+        the act happens; failing a location, an actor of the first two kinds stands for the one state the
+        sentence names (a wire story about one country leaves its own actors' nationality unsaid), not
+        counting a state named as the recipient itself ("threatened Russia": acts on a state by name are
+        acts of another one), but counting its bodies, people and possessions ("the Ugandan opposition",
+        "Algeria's elections").
+        The result is marked as inferred in the PLOVER output (``"from_context"``), never a fact."""
+        text = self.text
+        ethnic = tuple(k for k, sp in enumerate(ev.actor_spans[:len(ev.actors)])
+                       if re.search(r"\bethnic\s+$", text[max(0, sp[0] - 8):sp[0]], re.I))
+        lacking = [k for k, a in enumerate(ev.actors) if self.gaz.iso_of(a) is None or k in ethnic]
+        if ev.actors and not lacking:
+            return
+        own = {id(self._state(ev.actors[k])) for k in ethnic}
+        where = self._state(ev.place)
+        if where is not None and id(where) not in own:
+            ev.context_state, ev.context_actors = (where, "location"), tuple(lacking)
+            return
+        if not ev.actors:
+            return  # no actor and no place: nothing says whose act it is
+        states: list[GazEntry] = []
+        tspans = set(ev.target_spans)
+        for g in groups:
+            for m in g.mentions:
+                if m.start >= ev.sentence[1] or m.end <= ev.sentence[0] or m.form == "pronoun":
+                    continue
+                if (m.start, m.end) in tspans and m.entry.type == "State" and m.possessor_of is None:
+                    continue  # "threatened Russia", "declared that Chile must": a state acted on is another one
+                for a in m.actors:
+                    st = self._state(a)
+                    if st is not None and id(st) not in own and st not in states:
+                        states.append(st)
+        if len(states) == 1 or (ethnic and states):
+            ev.context_state, ev.context_actors = (states[0], "sentence"), tuple(lacking)
 
     def _merge_where_legs(self, evs: list[CodedEvent]) -> list[CodedEvent]:
         """"began the trip in Adelaide, where he toured the zoo": the visit in a "where" clause is the
@@ -1364,6 +1492,13 @@ class _Extractor(_Run):
     def subject(self, groups: list[Group], lo: int, pos: int, s0: int) -> Group | None:
         text = self.text
         cands = [g for g in groups if lo <= g.start and g.end <= pos]
+        if len(cands) >= 2:
+            # "Pakistan, a key U.S. ally in the war, has refused ...": the noun phrase before an apposition
+            # (", a/an/the ...,") is the subject, not an actor inside the apposition
+            m = re.match(r",\s+(?:an?|the)\s[^,;:“”\"]{0,100},\s*(?:(?:has|have|had|is|are|was|were|will|would|"
+                         r"also|\w+ly)\s+)*$", text[cands[0].end:pos])
+            if m and not _is_prepositional(text, cands[0], s0) and cands[0].mentions[-1].possessor_of is None:
+                return cands[0]
         for g in reversed(cands):
             if _is_prepositional(text, g, s0):
                 continue
@@ -1420,6 +1555,8 @@ class _Extractor(_Run):
         if passive and first in ADJ_PARTICIPLES and not re.match(r"\s+by\b", text[tr.start + len(first):hi]):
             passive = False  # "X is opposed to Y", "X is committed to ...": a state of X, not an act done to X
         reduced = tr.verbal and first.endswith(("ed", "en")) and re.search(r",\s*$", text[lo:tr.start]) is not None
+        if reduced and _APPOSITION_BEFORE.match(text, lo, tr.start):
+            reduced = False  # "The X group, the Y Front (YF), insisted ...": the verb after an apposition is the main verb
         actor_g: Group | None = None
         target_g: list[Group] = []
         # subject
@@ -1511,10 +1648,51 @@ class _Extractor(_Run):
             objs = [tr.demand_target] + objs
         actors = actor_g.actors if actor_g is not None else []
         spans = [(m.start, m.end) for m in actor_g.mentions] if actor_g is not None else []
+        aspect = re.search(r"\b(?:began|begun|started|continued|kept)\s+$", text[max(s0, tr.start - 12):tr.start])
+        if actor_g is None and not passive and not (tr.verbal and (first.endswith("ing") and not aspect or reduced)):
+            un = self._unnamed_actor(lo, trig_start, s0, speech=bool(getattr(tr, "must", False)),
+                                     nominal=not tr.verbal)
+            if un is not None:
+                actors, spans = [un[0]], [un[1]]
         ev = self._event(tr, s0, s1, actors, spans, objs, lo, hi)
         if ev is not None and passive:
             ev.subject = passive_subject.actors if passive_subject is not None else []
         return ev
+
+    def _unnamed_actor(self, lo: int, trig_start: int, s0: int, speech: bool = False,
+                       nominal: bool = False) -> tuple[GazEntry, tuple[int, int]] | None:
+        """The subject noun phrase of the clause (or, for a verb in reported speech, of the speech verb
+        before it: "A group of elders announced that they would ...") when it names no known actor: a new
+        actor with no state ("Group", or an organisation coded NGO; see :func:`_unnamed_subject`)."""
+        text = self.text
+        b0 = trig_start
+        if nominal:  # "X continued their hunger strike", "X insisted on its demands": the verb's subject
+            vm = re.search(r"\s+[a-z]+(?:ed|s)\s+(?:(?:on|to|in|for)\s+)?(?:its|their|his|her|a|an|the)\s*$",
+                           text[lo:trig_start])
+            if vm is None:
+                return None
+            b0 = lo + vm.start()
+        regions = [(lo, b0)]
+        sv = re.search(r"\b(?:" + _SPEECH_ALT + r"|concluded|demanded|announced|urged)\b", text[s0:trig_start])
+        if sv is not None and speech:
+            regions.append((s0, s0 + sv.start()))  # "X declared that Y must ...": a demand of X
+        elif sv is not None and re.match(r"\s+(?:\w+\s+)?(?:that\s+)?(?:it|they|he|she)\s", text[s0 + sv.end():trig_start]) \
+                and not re.search(r"\b(?:unless|if|when|but|because|after|before|while|the|a|an)\b",
+                                  text[s0 + sv.end():trig_start]):
+            regions.append((s0, s0 + sv.start()))  # "X said it will ...": X is the subject
+        for a, b in regions:
+            un = _unnamed_subject(text, a, b)
+            if un is None:
+                continue
+            name, st, en, ngo = un
+            if any(m0 < en and m1 > st for m0, m1 in self._mention_spans):
+                continue  # a named actor in the noun phrase: the grammar above decided about it
+            name = " ".join(name.split())
+            head = name.split()[-1]
+            etype = "Organization" if ngo or head.lower() in _ORG_HEADS else "Group"
+            e = self.use(GazEntry(slugify(name), etype, name, iso3="NGO" if ngo else None))
+            return e, (st, en)
+        return None
 
     def _coordinated_subject(self, tr: Trigger, trig_start: int, prior: list[CodedEvent],
                              s0: int) -> CodedEvent | None:
