@@ -65,6 +65,11 @@ _PORTFOLIO_WORDS = {"state", "defense", "defence", "foreign", "affairs", "home",
                     "international", "cooperation", "development", "security", "homeland", "war", "information",
                     "culture", "environment", "planning", "investment", "national", "public", "works", "economic"}
 _FUNCTION_WORDS = {"of", "and", "for", "the", "under"}
+#: Nouns of places inside a state: "in Peru's capital", "outside the Peruvian city of Cusco".
+PLACE_NOUNS = {"capital", "city", "town", "village", "province", "region", "district", "port", "border", "territory",
+               "island", "countryside", "enclave", "state", "county", "municipality", "suburb", "suburbs", "area"}
+#: Abbreviated titles ("Lt. Gen. Ana Ruiz"), whose full stop may be a token of its own.
+_ABBREV_TITLES = {"lt", "gen", "col", "adm", "maj", "capt", "sgt", "brig", "cmdr", "gov", "sen", "rep", "pres"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
              "el", "ben", "di", "del", "y"}
 #: Metonyms that name a ministry rather than the state as a whole: surface -> the body's name.
@@ -501,10 +506,15 @@ class _Run:
             if w in TITLE_MODIFIERS or (w == "-" and head_at >= 0):
                 k += 1
                 continue
+            if toks[k].text == "." and k > t0 and toks[k - 1].lower in _ABBREV_TITLES:
+                k += 1  # "Lt. Gen.": the abbreviation's full stop
+                continue
             break
         if head_at < 0:
             return None
         k = head_at + 1
+        if k < n and toks[k].text == "." and toks[head_at].lower in _ABBREV_TITLES:
+            k += 1
         # "Secretary of State", "Minister for Foreign Affairs": a capitalised portfolio after of/for
         if k + 1 < n and toks[k].lower in ("of", "for") and toks[k + 1].is_cap and \
                 toks[k + 1].lower in _PORTFOLIO_WORDS:
@@ -1138,7 +1148,9 @@ _SUBJ_LEAD = re.compile(r"(?i)^(?:(?:an?|the|some|about|around|up\s+to|nearly|al
 _SUBJ_TAIL = re.compile(r"(?i)(?:\s+(?:has|have|had|is|are|was|were|will|would|also|again|reportedly|finally|"
                         r"yesterday|today|on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
                         r"(?:last|this)\s+(?:week|month|year|night)|monday|tuesday|wednesday|thursday|friday|"
-                        r"saturday|sunday|\w+ly|at\s+last|now|still|on\s+\w+\s+\d+|in\s+\w+))+$")
+                        r"saturday|sunday|\w+ly|at\s+last|now|still|on\s+\w+\s+\d+|in\s+\w+|"
+                        r"(?:began|begun|started|continued|continuing|launched|staged|staging|went\s+on)"
+                        r"(?:\s+(?:their|its|a|an|the))?))+$")
 
 
 #: A clause opening "NP, apposition," before its verb: the apposition starts with a determiner or a name.
@@ -1161,7 +1173,7 @@ def _unnamed_subject(text: str, a: int, b: int) -> tuple[str, int, int, bool] | 
     if not seg or len(seg) > 90 or re.search(r"[“”\"—;:]|\b(?:that|which|who|he|she|it|they|we|said|says|"
                                               r"when|after|before|while|if|because|and)\b", seg):
         return None
-    core = re.split(r",|\s+(?:in|at|based|operating|loyal|affiliated|from|near|across|inside)\b", seg)[0]
+    core = re.split(r",(?!\d)|\s+(?:in|at|based|operating|loyal|affiliated|from|near|across|inside)\b", seg)[0]
     core_np = re.sub(r"\s*\([^)]*\)", "", core).strip()
     words = core_np.split()
     if not words or len(words) > 9:
@@ -1548,6 +1560,7 @@ class _Extractor(_Run):
             and (first.endswith(("ed", "en")) or first in {"met", "held", "sent", "given", "taken", "shot", "signed",
                                                             "hit", "beaten", "struck", "fought", "told", "led", "made"})
         reduced_passive = False
+        passive_places: list[Group] = []
         if not passive and tr.verbal and len(words) == 1 and first.endswith(("ed", "en")) and \
                 re.match(r"\s+by\s", text[tr.end:tr.end + 5]) and not self._after_mention(tr.start):
             passive = True  # a reduced passive: "a plan backed by Australia"
@@ -1606,6 +1619,9 @@ class _Extractor(_Run):
                 actor_g = subj
                 objs = [g for g in objs if g is not subj]
             else:
+                # no agent: the subject is acted on; where it happened still counts ("was arrested in Lima")
+                passive_places = [g for g in objs if g is not subj and self._locative(g, s0) is not None
+                                  and len(g.actors) == 1]
                 objs = [subj] if subj is not None else []
                 actor_g = None
         if not tr.verbal:
@@ -1657,6 +1673,8 @@ class _Extractor(_Run):
         ev = self._event(tr, s0, s1, actors, spans, objs, lo, hi)
         if ev is not None and passive:
             ev.subject = passive_subject.actors if passive_subject is not None else []
+            if ev.place is None and passive_places and tr.code != "042":
+                ev.place = self._place(passive_places[0], passive_places[0].actors[0])
         return ev
 
     def _unnamed_actor(self, lo: int, trig_start: int, s0: int, speech: bool = False,
@@ -1667,7 +1685,7 @@ class _Extractor(_Run):
         text = self.text
         b0 = trig_start
         if nominal:  # "X continued their hunger strike", "X insisted on its demands": the verb's subject
-            vm = re.search(r"\s+[a-z]+(?:ed|s)\s+(?:(?:on|to|in|for)\s+)?(?:its|their|his|her|a|an|the)\s*$",
+            vm = re.search(r"\s+[a-z]+(?:ed|s|ing)\s+(?:(?:on|to|in|for)\s+)?(?:its|their|his|her|a|an|the)\s*$",
                            text[lo:trig_start])
             if vm is None:
                 return None
@@ -1728,15 +1746,16 @@ class _Extractor(_Run):
         tspans: list[tuple[int, int]] = []
         place: GazEntry | None = None
         for g in objs[:3]:
-            pw = _prev_word(text, g.start, s0)
+            pw = self._locative(g, s0) or _prev_word(text, g.start, s0)
             ents = [a for a in g.actors if a not in actors]
+            placelike = g.mentions[-1].possessor_of is None or g.mentions[-1].possessor_of in PLACE_NOUNS
             if not ents:
                 if pw in ("in", "at", "near") and place is None and len(g.actors) == 1 and tr.code != "042" \
-                        and g.mentions[-1].possessor_of is None:
+                        and placelike:
                     place = self._place(g, g.actors[0])  # "Algeria imposed a curfew in Algiers": its own territory
                 continue
             if pw in ("in", "at", "near", "outside", "inside") and tr.code not in ("042",):
-                if place is None and len(ents) == 1 and g.mentions[-1].possessor_of is None:
+                if place is None and len(ents) == 1 and placelike:
                     place = self._place(g, ents[0])
                 if targets:
                     continue
@@ -1842,6 +1861,25 @@ class _Extractor(_Run):
                     return list(ev.actors), (a, b)
         name = f"those responsible for {phrase}"
         return [self.use(GazEntry(slugify(name), "Group", name))], (a, b)
+
+    def _locative(self, g: Group, s0: int) -> str | None:
+        """The locative preposition a group is the object of: "in Lima", "outside the Peruvian city of
+        Cusco", "in Peru's capital Lima", "near the Peruvian border" (a demonym or possessor before a place
+        noun locates the act in that state); None when it is no location."""
+        text = self.text
+        m = re.search(r"\b(in|at|near|outside|inside)\s+(?:of\s+)?(?:(?:the|a|an)\s+)?$", text[max(s0, g.start - 24):g.start])
+        if m is None:
+            return None
+        last = g.mentions[-1]
+        if last.possessor_of is not None:
+            return m.group(1) if last.possessor_of in PLACE_NOUNS else None
+        if last.form == "demonym":
+            nxt = re.match(r"\s+([a-z]+)", text[last.end:last.end + 20])
+            return m.group(1) if nxt and nxt.group(1) in PLACE_NOUNS else None
+        if m.group(0).rstrip().endswith(("of", "the", "a", "an")) and not all(
+                a.type in ("State", "Place") for a in g.actors):
+            return None  # "at the State Department": a body, not a place
+        return m.group(1)
 
     def _place(self, g: Group, e: GazEntry) -> GazEntry | None:
         m = g.mentions[0]
