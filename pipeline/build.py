@@ -50,6 +50,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import DiplokgError, UsageError
 from pipeline.iris import Minter, minter as default_minter
+from pipeline.incremental import State, Unpatchable, patch
 from pipeline.publish import FILES, Conflict, GraphPart, atomic_write, prefixes, publish, trig_block
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -103,6 +104,7 @@ class BuildResult:
     #: entities on which articles disagree (two names, two signing dates...): published, but
     #: the build fails so that someone fixes the facts
     conflicts: list[Conflict] = field(default_factory=list)
+    patched: bool = False  # the published files were patched, not rewritten (pipeline.incremental)
 
     @property
     def ok(self) -> bool:
@@ -578,10 +580,56 @@ def _unchanged_publication(path: Path, manifest: dict, out: Path) -> dict | None
 
 
 def _record_publication(path: Path, manifest: dict, out: Path, counts: dict[str, int],
-                        conflicts: list[Conflict]) -> None:
+                        conflicts: list[Conflict], state: State | None) -> None:
+    """Note what was published (and, for patching it later, its :class:`State`)."""
+    state_path = path.with_suffix(".state.json")
+    state_path.unlink(missing_ok=True)  # never a state that does not go with the record
     record = {**manifest, "counts": counts, "files": _files_state(out),
               "conflicts": [[c.subject, c.predicate, list(c.values)] for c in conflicts]}
     atomic_write(path, json.dumps(record).encode("utf-8"), sync=False)
+    if state is not None:
+        atomic_write(state_path, state.to_json(), sync=False)
+
+
+#: Patch the published files instead of rewriting them when at most this share of the articles
+#: changed (and at least this many may always be patched): splicing costs a copy of the files,
+#: a full publish reads every part and sorts the union again.
+PATCH_SHARE, PATCH_MIN = 0.05, 50
+
+
+def _patched_publication(path: Path, manifest: dict, out: Path, m: Minter, parts: list[GraphPart],
+                         keys: list[str], cache_dir: Path,
+                         conflicts: list[Conflict]) -> tuple[dict[str, int], State] | None:
+    """Patch the files of the last publication into ``out`` (see :mod:`pipeline.incremental`)
+    when that is safe and cheaper than publishing in full; None when it is not."""
+    try:
+        last = json.loads(path.read_bytes())
+        state = State.from_json(path.with_suffix(".state.json").read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if last.get("out") != manifest["out"] or last.get("base") != manifest["base"] \
+            or last.get("files") != _files_state(out) or last.get("parts") != [p[:2] for p in state.parts]:
+        return None
+    old_keys = {p[0]: p[1] for p in state.parts}
+    new_keys = dict(zip((p.article_id for p in parts), keys))
+    gone = [aid for aid, k in old_keys.items() if new_keys.get(aid) != k]
+    came = [aid for aid, k in new_keys.items() if old_keys.get(aid) != k]
+    if not gone and not came:
+        return None
+    if len(gone) + len(came) > max(PATCH_MIN, PATCH_SHARE * len(parts)):
+        return None
+    old_parts = {}
+    for aid in gone:
+        k = old_keys[aid]
+        nq, rep = cache_dir / f"{k}.nq", cache_dir / f"{k}.report"
+        if not (nq.exists() and rep.exists()):
+            return None
+        old_parts[aid] = GraphPart(aid, "", nquads_path=nq, meta_path=rep)
+    old_conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
+    try:
+        return patch(parts, keys, out, m, state, old_parts, old_conflicts, conflicts)
+    except Unpatchable:
+        return None
 
 
 def build_dataset(
@@ -680,8 +728,22 @@ def build_dataset(
     manifest = {"out": str(Path(out).resolve()), "base": m.base, "parts": [[r.id, r.key] for r in res.published]}
     last = _unchanged_publication(manifest_path, manifest, Path(out))
     if last is None:
-        res.counts = publish(parts, out, m, progress=publish_progress, conflicts=res.conflicts)
-        _record_publication(manifest_path, manifest, Path(out), res.counts, res.conflicts)
+        keys = [r.key for r in res.published]
+        patched = _patched_publication(manifest_path, manifest, Path(out), m, parts, keys, cache_dir,
+                                       res.conflicts) if use_cache else None
+        if patched is not None:
+            res.counts, state = patched
+            res.patched = True
+        else:
+            res.conflicts.clear()
+            pstate: dict = {}
+            res.counts = publish(parts, out, m, progress=publish_progress, conflicts=res.conflicts,
+                                 state=pstate)
+            state = State(parts=[[r.id, r.key, *size] for r, size in zip(res.published, pstate["sizes"])],
+                          trig_head=pstate["trig_head"], triples=res.counts["triples"],
+                          subjects=pstate["subjects"], entities=pstate["entities"],
+                          union_shared=pstate["union_shared"], report_shared=pstate["report_shared"])
+        _record_publication(manifest_path, manifest, Path(out), res.counts, res.conflicts, state)
     else:  # the same article results as the files there, untouched since: nothing to write
         res.counts = last["counts"]
         res.conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]

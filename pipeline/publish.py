@@ -221,6 +221,9 @@ class _ExternalSort:
         self.tmpdir, self.name, self.run_lines = tmpdir, name, run_lines
         self.buf: list[bytes] = []
         self.runs: list[Path] = []
+        #: lines added more than once, with how many times (the others were added once): the
+        #: number of articles that hold a triple, which an incremental publish needs
+        self.shared: dict[bytes, int] = {}
 
     def add(self, lines: Iterable[bytes]) -> None:
         self.buf.extend(lines)
@@ -231,7 +234,7 @@ class _ExternalSort:
         if not self.buf:
             return
         run = self.tmpdir / f"{self.name}.{len(self.runs)}.run"
-        lines = sorted(set(self.buf))
+        lines = sorted(self.buf)  # repeats kept: the merge counts them
         self.buf = []
         with open(run, "wb") as fh:
             for i in range(0, len(lines), _CHUNK):  # no second copy of the run in memory
@@ -241,18 +244,30 @@ class _ExternalSort:
     def merged_chunks(self, stack: ExitStack) -> Iterator[list[bytes]]:
         """Every distinct line once, sorted (without the newline), in lists of up to 50k lines."""
         if not self.runs:
-            lines = sorted(set(self.buf))
+            lines = sorted(self.buf)
             self.buf = []
-            for i in range(0, len(lines), _CHUNK):
-                yield lines[i:i + _CHUNK]
+            distinct: list[bytes] = []
+            shared = self.shared
+            last = None
+            for line in lines:
+                if line != last:
+                    distinct.append(line)
+                    last = line
+                else:
+                    shared[line] = shared.get(line, 1) + 1
+            del lines
+            for i in range(0, len(distinct), _CHUNK):
+                yield distinct[i:i + _CHUNK]
             return
         self._spill()
-        yield from _merge_runs([stack.enter_context(open(r, "rb")) for r in self.runs])
+        yield from _merge_runs([stack.enter_context(open(r, "rb")) for r in self.runs], shared=self.shared)
 
 
-def _merge_runs(runs: Sequence[IO[bytes]], total: int = _CHUNK) -> Iterator[list[bytes]]:
-    """Merge sorted runs of distinct newline-terminated lines: every distinct line once, sorted,
-    without its newline, in lists.
+def _merge_runs(runs: Sequence[IO[bytes]], total: int = _CHUNK,
+                shared: dict[bytes, int] | None = None) -> Iterator[list[bytes]]:
+    """Merge sorted runs of newline-terminated lines: every distinct line once, sorted,
+    without its newline, in lists. ``shared`` receives the lines met more than once, with how
+    many times.
 
     Block by block rather than line by line (what :func:`heapq.merge` does, in Python): each run
     has a buffer of its next lines; every buffered line up to the smallest of the buffers' last
@@ -287,6 +302,9 @@ def _merge_runs(runs: Sequence[IO[bytes]], total: int = _CHUNK) -> Iterator[list
             if line != last:
                 out.append(line[:-1])
                 last = line
+            elif shared is not None:
+                k = line[:-1]
+                shared[k] = shared.get(k, 1) + 1
         yield out
 
 
@@ -348,7 +366,8 @@ def _serialize_sorted_prefixes(triples: Iterable[ox.Triple], out: IO[bytes], tmp
 
 def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
             progress: Callable[[Iterable, int], Iterable] | None = None,
-            run_lines: int = RUN_LINES, conflicts: list[Conflict] | None = None) -> dict[str, int]:
+            run_lines: int = RUN_LINES, conflicts: list[Conflict] | None = None,
+            state: dict | None = None) -> dict[str, int]:
     """Write every published file for ``parts`` (sorted by article id) into ``out``.
 
     Streams: one part in memory at a time; N-Quads and TriG are concatenations of the parts'
@@ -364,6 +383,8 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
         run_lines: lines per sorted run of the external sort.
         conflicts: when given, receives every :class:`Conflict` found in the union (values of
             a :data:`SINGLE_VALUED` property that differ between articles).
+        state: when given, receives what :func:`pipeline.incremental.patch` needs to patch these
+            files later instead of rewriting them (see :class:`pipeline.incremental.State`).
 
     Returns:
         Counts: ``graphs``, ``quads``, ``triples`` (union).
@@ -384,6 +405,8 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
             with ExitStack() as own, open(staged["validation-report.ttl"], "wb") as fh:
                 _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(own))), fh,
                                            tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
+            if state is not None:
+                (tmp / "report.shared").write_bytes(_shared_json(report.shared))
 
         # the report and the union are independent: a forked child reads and writes the report
         # while this process concatenates the N-Quads and TriG and writes the union
@@ -396,12 +419,15 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
                               for q in ox.parse(part.read_nquads(), format=ox.RdfFormat.N_QUADS)), None)
                 head, _ = _split_prefix_head(ox.serialize([first] if first else [], format=ox.RdfFormat.TRIG,
                                                           prefixes=pre) or b"")
-                if head:
-                    trig_fh.write(b"\n".join(sorted(head)) + b"\n")
+                trig_head = b"\n".join(sorted(head)) + b"\n" if head else b""
+                trig_fh.write(trig_head)
+                sizes: list[list[int]] = []
                 for part in wrap(parts, len(parts)):
                     nq = part.read_nquads()
                     nq_fh.write(nq)
-                    trig_fh.write(part.read_trig(pre))
+                    trig = part.read_trig(pre)
+                    trig_fh.write(trig)
+                    sizes.append([len(nq), len(trig)])
                     lines = nq.split(b"\n")
                     if lines and lines[-1] == b"":
                         lines.pop()
@@ -449,9 +475,20 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
             join_report()
         staged["void.ttl"].write_bytes(void_turtle(parts, m, stats["triples"], stats["entities"],
                                                    stats["subjects"]))
+        if state is not None:
+            state.update({
+                "sizes": sizes, "trig_head": len(trig_head), "subjects": stats["subjects"], "entities": stats["entities"],
+                "union_shared": json.loads(_shared_json(union.shared)),
+                "report_shared": json.loads((tmp / "report.shared").read_bytes()),
+            })
         for name in FILES:
             _commit(staged[name], out / name)
     return {"graphs": len(parts), "quads": quads, "triples": stats["triples"]}
+
+
+def _shared_json(shared: dict[bytes, int]) -> bytes:
+    """Lines met more than once, with their counts, as a JSON object (sorted keys)."""
+    return json.dumps({k.decode("utf-8"): v for k, v in sorted(shared.items())}).encode("utf-8")
 
 
 def _concurrently(work: Callable[[], None]) -> Callable[[], None]:
