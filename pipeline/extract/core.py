@@ -68,6 +68,9 @@ _FUNCTION_WORDS = {"of", "and", "for", "the", "under"}
 #: Nouns of places inside a state: "in Peru's capital", "outside the Peruvian city of Cusco".
 PLACE_NOUNS = {"capital", "city", "town", "village", "province", "region", "district", "port", "border", "territory",
                "island", "countryside", "enclave", "state", "county", "municipality", "suburb", "suburbs", "area"}
+#: Verbs of saying and protesting that can close a sentence after the content ("..., a rights group protested").
+_AFTER_VERBS = {"protested", "complained", "charged", "objected", "warned", "alleged", "insisted", "demanded",
+                "protests", "complains", "charges", "objects", "warns", "alleges", "insists", "demands"}
 #: Abbreviated titles ("Lt. Gen. Ana Ruiz"), whose full stop may be a token of its own.
 _ABBREV_TITLES = {"lt", "gen", "col", "adm", "maj", "capt", "sgt", "brig", "cmdr", "gov", "sen", "rep", "pres"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
@@ -1170,13 +1173,13 @@ def _unnamed_subject(text: str, a: int, b: int) -> tuple[str, int, int, bool] | 
     if tail:
         seg = seg[:tail.start()]
     seg = seg.rstrip(" ,")
-    if not seg or len(seg) > 90 or re.search(r"[“”\"—;:]|\b(?:that|which|who|he|she|it|they|we|said|says|"
+    if not seg or len(seg) > 160 or re.search(r"[“”\"—;:]|\b(?:that|which|who|he|she|it|they|we|said|says|"
                                               r"when|after|before|while|if|because|and)\b", seg):
         return None
     core = re.split(r",(?!\d)|\s+(?:in|at|based|operating|loyal|affiliated|from|near|across|inside)\b", seg)[0]
     core_np = re.sub(r"\s*\([^)]*\)", "", core).strip()
     words = core_np.split()
-    if not words or len(words) > 9:
+    if not words or len(words) > 9 or len(core_np) > 70:
         return None
     lead = _SUBJ_LEAD.match(core_np + " ")
     rest = core_np[lead.end():] if lead else core_np
@@ -1294,7 +1297,8 @@ class _Extractor(_Run):
             for m in g.mentions:
                 if m.start >= ev.sentence[1] or m.end <= ev.sentence[0] or m.form == "pronoun":
                     continue
-                if (m.start, m.end) in tspans and m.entry.type == "State" and m.possessor_of is None:
+                if (m.start, m.end) in tspans and m.entry.type == "State" and m.possessor_of is None and \
+                        m.form not in ("people", "body", "group", "demonym"):
                     continue  # "threatened Russia", "declared that Chile must": a state acted on is another one
                 for a in m.actors:
                     st = self._state(a)
@@ -1580,6 +1584,10 @@ class _Extractor(_Run):
             return self._event(tr, s0, s1, shared.subject if shared.subject is not None else shared.actors,
                                [] if shared.subject is not None else shared.actor_spans,
                                self.objects(groups, tr, hi, s0), lo, hi)
+        if tr.verbal and not passive and first in _AFTER_VERBS:
+            inv = self._speaker_after(tr, groups, lo, trig_start, s0, s1)
+            if inv is not None:
+                return inv
         if tr.verbal and not passive:
             actor_g = self.subject(groups, lo, trig_start, s0)
             rm = re.search(r",\s+(who|which)\s*$", text[s0:lo]) if lo > s0 else None
@@ -1676,6 +1684,34 @@ class _Extractor(_Run):
             if ev.place is None and passive_places and tr.code != "042":
                 ev.place = self._place(passive_places[0], passive_places[0].actors[0])
         return ev
+
+    def _speaker_after(self, tr: Trigger, groups: list[Group], lo: int, trig_start: int, s0: int,
+                       s1: int) -> CodedEvent | None:
+        """"Croatian authorities are failing ..., a rights group protested on Wednesday": a verb of saying
+        or protesting that closes the sentence after a comma has the noun phrase between the comma and it
+        as its subject, and the subject of the clause before as its target."""
+        text = self.text
+        if not re.fullmatch(r"(?:\s+(?:here|there|today|yesterday|on\s+\w+|in\s+a\s+statement|\w+day|"
+                            r"last\s+\w+|late\s+\w+|again|angrily|sharply|strongly))*\s*[.!]?\s*",
+                            text[tr.end:s1]):
+            return None
+        c = text.rfind(",", lo, trig_start)
+        if c < 0 or c <= s0:
+            return None
+        between = [g for g in groups if c < g.start and g.end <= trig_start]
+        if between:
+            sg = between[0]
+            if text[c + 1:sg.start].strip().lower() not in ("", "the", "a", "an") or text[sg.end:trig_start].strip():
+                return None
+            actors, spans = sg.actors, [(m.start, m.end) for m in sg.mentions]
+        else:
+            un = self._unnamed_actor(c + 1, trig_start, s0)
+            if un is None:
+                return None
+            actors, spans = [un[0]], [un[1]]
+        content = self.subject(groups, s0, c, s0)
+        objs = [content] if content is not None and not set(content.actors) & set(actors) else []
+        return self._event(tr, s0, s1, list(actors), spans, objs, lo, s1)
 
     def _unnamed_actor(self, lo: int, trig_start: int, s0: int, speech: bool = False,
                        nominal: bool = False) -> tuple[GazEntry, tuple[int, int]] | None:

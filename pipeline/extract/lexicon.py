@@ -171,6 +171,9 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("oppose~", "110"),
     # --- 12 reject
     ("reject~|refuse~|rebuff~|spurn~", "120"), ("turn~ down", "120"),
+    ("dismiss~ * appeal|appeals|call|calls|request|requests|demand|demands|proposal|proposals|offer|offers|plea|"
+     "pleas|ultimatum|plan", "120"),
+    ("renege~|backtrack~ on", "120"), ("go~ back on", "120"),
     ("veto~", "129"), ("defy~", "128"), ("violate~|breach~", "128"),
     # --- 13 threaten
     ("threaten~|warn~", "130"), ("threat|threats|warning", "130"),
