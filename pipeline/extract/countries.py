@@ -348,3 +348,66 @@ Oxfam|||NGO
 Save the Children|||NGO
 Physicians for Human Rights|||NGO
 """
+
+#: Heads of state and government of the five permanent members of the UN Security Council since 1977 (the
+#: people most often named in international news without their nationality): ``Name|aliases;...|ISO-3``.
+#: General reference data from the offices' own published lists of officeholders: whitehouse.gov
+#: ("The Presidents"), kremlin.ru (Presidents of Russia; Soviet leaders coded RUS as the "Soviet Union"
+#: row above), gov.uk ("Past Prime Ministers"), elysee.fr ("Les Présidents de la République"), gov.cn
+#: (state leadership). Surnames are aliases only when distinctive; a surname several of them share (Bush)
+#: is a row of its own with the country and no further identity. No Wikidata ids: linking is done by
+#: the Wikidata cache, never here.
+LEADER_ROWS = """\
+Jimmy Carter||USA
+Ronald Reagan|Reagan|USA
+George H. W. Bush|George Bush;George H.W. Bush|USA
+Bill Clinton|Clinton;William Clinton;William Jefferson Clinton|USA
+George W. Bush||USA
+Bush||USA
+Barack Obama|Obama|USA
+Donald Trump|Trump|USA
+Joe Biden|Biden;Joseph Biden|USA
+Leonid Brezhnev|Brezhnev|RUS
+Yuri Andropov|Andropov|RUS
+Konstantin Chernenko|Chernenko|RUS
+Mikhail Gorbachev|Gorbachev|RUS
+Boris Yeltsin|Yeltsin|RUS
+Vladimir Putin|Putin|RUS
+Dmitry Medvedev|Medvedev;Dmitri Medvedev|RUS
+Viktor Chernomyrdin|Chernomyrdin|RUS
+Yevgeny Primakov|Primakov|RUS
+Sergei Kiriyenko|Kiriyenko|RUS
+Sergei Stepashin|Stepashin|RUS
+Mikhail Kasyanov|Kasyanov|RUS
+Mikhail Fradkov|Fradkov|RUS
+Viktor Zubkov||RUS
+Mikhail Mishustin|Mishustin|RUS
+Deng Xiaoping||CHN
+Zhao Ziyang||CHN
+Yang Shangkun||CHN
+Jiang Zemin||CHN
+Li Peng||CHN
+Zhu Rongji||CHN
+Hu Jintao||CHN
+Wen Jiabao||CHN
+Xi Jinping||CHN
+Li Keqiang||CHN
+Li Qiang||CHN
+James Callaghan|Callaghan|GBR
+Margaret Thatcher|Thatcher|GBR
+John Major||GBR
+Tony Blair|Blair|GBR
+Gordon Brown||GBR
+David Cameron||GBR
+Theresa May||GBR
+Boris Johnson||GBR
+Liz Truss||GBR
+Rishi Sunak|Sunak|GBR
+Keir Starmer|Starmer|GBR
+Valéry Giscard d'Estaing|Valery Giscard d'Estaing;Giscard d'Estaing|FRA
+François Mitterrand|Francois Mitterrand;Mitterrand|FRA
+Jacques Chirac|Chirac|FRA
+Nicolas Sarkozy|Sarkozy|FRA
+François Hollande|Francois Hollande;Hollande|FRA
+Emmanuel Macron|Macron|FRA
+"""

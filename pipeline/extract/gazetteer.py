@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.extract.countries import COUNTRY_ROWS, IGO_ROWS, NONSTATE_ROWS
+from pipeline.extract.countries import COUNTRY_ROWS, IGO_ROWS, LEADER_ROWS, NONSTATE_ROWS
 from pipeline.iris import slugify
 from pipeline.model import Entity, Facts
 
@@ -93,7 +93,8 @@ class Gazetteer:
 
     @classmethod
     def default(cls) -> "Gazetteer":
-        """Built-in vocabulary only: all states and major international organisations."""
+        """Built-in vocabulary only: all states, major international organisations, widely reported
+        non-state actors and the heads of state and government of the permanent Security Council members."""
         g = cls()
         for row in COUNTRY_ROWS.strip().splitlines():
             iso, name, others, demonyms, capitals = (row.split("|") + [""] * 5)[:5]
@@ -114,6 +115,12 @@ class Gazetteer:
             state = g.iso_to_id.get(home) if home else None
             g.add(GazEntry(slugify(name), "Organization" if kind == "NGO" else "Group", name,
                            iso3="NGO" if kind == "NGO" else None, country=state,
+                           aliases={a for a in aliases.split(";") if a}))
+        for row in LEADER_ROWS.strip().splitlines():
+            name, aliases, home = (row.split("|") + [""] * 3)[:3]
+            if g.lookup(name) is not None:
+                continue
+            g.add(GazEntry(slugify(name), "Person", name, country=g.iso_to_id.get(home),
                            aliases={a for a in aliases.split(";") if a}))
         return g
 
