@@ -20,7 +20,7 @@ Pipeline per article (all offsets index the raw article text, never a cleaned co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.extract import lexicon
@@ -1275,7 +1275,7 @@ class _Extractor(_Run):
         the act happens; failing a location, an actor of the first two kinds stands for the one state the
         sentence names (a wire story about one country leaves its own actors' nationality unsaid), not
         counting a state named as the recipient itself ("threatened Russia": acts on a state by name are
-        acts of another one), but counting its bodies, people and possessions ("the Ugandan opposition",
+        acts of another one) unless it is a destination or location ("returning to Peru"), but counting its bodies, people and possessions ("the Ugandan opposition",
         "Algeria's elections").
         The result is marked as inferred in the PLOVER output (``"from_context"``), never a fact."""
         text = self.text
@@ -1298,7 +1298,8 @@ class _Extractor(_Run):
                 if m.start >= ev.sentence[1] or m.end <= ev.sentence[0] or m.form == "pronoun":
                     continue
                 if (m.start, m.end) in tspans and m.entry.type == "State" and m.possessor_of is None and \
-                        m.form not in ("people", "body", "group", "demonym"):
+                        m.form not in ("people", "body", "group", "demonym") and \
+                        _prev_word(text, m.start, ev.sentence[0]) not in LOCATIVE_PREPS:
                     continue  # "threatened Russia", "declared that Chile must": a state acted on is another one
                 for a in m.actors:
                     st = self._state(a)
@@ -1396,6 +1397,17 @@ class _Extractor(_Run):
         # "X said (that) it would V ...": a stated intention of the speaker (CAMEO 030) when V is no other act
         for m in _SAID_WOULD.finditer(text, s0, s1):
             v0, v1 = m.span("verb")
+            if m.group("verb").lower() == "not" and not any(q0 <= m.start() < q1 for q0, q1 in quotes):
+                # "X said it will not V": a stated refusal (12), unless V is a known act (re-coded as refused)
+                nm = re.match(r"\s+(?:\w+ly\s+)?([a-z]+)\b", text[v1:s1])
+                if nm and nm.group(1) not in ("be", "have", "need", "want", "like", "hesitate", "rule", "stop"):
+                    r0, r1 = v1 + nm.start(1), v1 + nm.end(1)
+                    if not any(m.start("aux") <= t.start <= r1 for t in trs) and \
+                            not any(m0 <= r0 < m1 for m0, m1 in self._mention_spans):
+                        tr = Trigger(r0, r1, "120", True, nm.group(1))
+                        tr.marker_start = m.start("aux")
+                        trs.append(tr)
+                continue
             if m.group("verb").lower() in _NOT_INTENT_VERBS or any(q0 <= m.start() < q1 for q0, q1 in quotes):
                 continue
             if any(m.start("aux") <= t.start <= v1 for t in trs):  # the verb is a known act itself
@@ -1632,7 +1644,18 @@ class _Extractor(_Run):
                                   and len(g.actors) == 1]
                 objs = [subj] if subj is not None else []
                 actor_g = None
-        if not tr.verbal:
+        under = not tr.verbal and re.search(r"\b(?:be|been|being|was|were|is|are|get|got|gets)\s+(?:put|placed|kept|"
+                                            r"held|taken)\s+under\s+(?:\w+\s+)?$", text[lo:tr.start])
+        if under:
+            # "X has been put under investigation (in Y)": X is acted on, by no one named; Y is where
+            subj = self.subject(groups, lo, trig_start, s0)
+            passive = True
+            passive_subject = subj
+            passive_places = [g for g in objs if g is not subj and self._locative(g, s0) is not None
+                              and len(g.actors) == 1]
+            objs = [subj] if subj is not None else []
+            actor_g = None
+        elif not tr.verbal:
             # nominal: actor = possessor ("Wong's visit", "her trip", "their meeting") or the clause subject
             poss = [g for g in groups if g.end <= tr.start and g.mentions[-1].possessor_of is not None
                     and tr.start - g.end <= 40 and not re.search(r"[,;]", text[g.end:tr.start])]
@@ -1646,7 +1669,8 @@ class _Extractor(_Run):
                 actor_g = self.subject(groups, lo, trig_start, s0)
                 gap = text[actor_g.end:tr.start] if actor_g is not None else ""
                 if actor_g is not None and re.search(r"\b(?:of|in|with|between)\s*$", gap) and not re.search(
-                        r"\b(?:is|are|was|were|been|has|have|had|be)\b", gap):
+                        r"\b(?:is|are|was|were|been|has|have|had|be|launched|began|begun|started|staged|held|"
+                        r"conducted|opened|announced|carried)\b", gap):
                     actor_g = None  # "the leaders of X in talks": but "X were engaged in ethnic cleansing" keeps X
             if actor_g is None:
                 ofg = [g for g in objs if re.fullmatch(r"\s+(?:of|between|by)\s+(?:(?:the|a|an)\s+)?",
@@ -1678,7 +1702,7 @@ class _Extractor(_Run):
                                      nominal=not tr.verbal)
             if un is not None:
                 actors, spans = [un[0]], [un[1]]
-        ev = self._event(tr, s0, s1, actors, spans, objs, lo, hi)
+        ev = self._event(replace(tr, verbal=True) if under else tr, s0, s1, actors, spans, objs, lo, hi)
         if ev is not None and passive:
             ev.subject = passive_subject.actors if passive_subject is not None else []
             if ev.place is None and passive_places and tr.code != "042":

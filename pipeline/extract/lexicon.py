@@ -196,6 +196,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("close~ * embassy|consulate", "161"),
     ("suspend~|halt~|cut~|reduce~|stop~|prohibit~|freeze~ * aid|assistance|deliveries|supplies|funding|program|programme", "162"),
     ("impose~|slap~|tighten~ * sanctions|embargo|embargoes", "163"), ("sanction~", "163"),
+    ("suspend~|halt~|cut~ * air links|flights|links|trade|exchanges", "160"),
+    ("suspension * air links|flights|links|trade|exchanges|ties|relations", "160"),
     ("suspend~|halt~|end~|abandon~|stop~ * talks|negotiations", "164"), ("break~ off * talks|negotiations|contacts", "164"),
     ("end~|halt~|suspend~ * mediation", "165"),
     ("expel~|oust~ * diplomats|diplomat|ambassador|envoy|inspectors|monitors|mission", "166"),
