@@ -71,6 +71,11 @@ PLACE_NOUNS = {"capital", "city", "town", "village", "province", "region", "dist
 #: Verbs of saying and protesting that can close a sentence after the content ("..., a rights group protested").
 _AFTER_VERBS = {"protested", "complained", "charged", "objected", "warned", "alleged", "insisted", "demanded",
                 "protests", "complains", "charges", "objects", "warns", "alleges", "insists", "demands"}
+#: Verbs whose act is done by speaking: their verb phrase is also an indirect statement of the actor.
+_SPEECH_ACT_VERBS = {"thanked", "thanks", "condemned", "condemns", "objected", "objects", "denounced", "denounces"}
+#: Nouns of a definite description that refers back to the body last named ("The agency released ...").
+_BODY_ANAPHORS = {"agency", "ministry", "commission", "committee", "council", "organisation", "organization", "body",
+                  "tribunal", "court"}
 #: Abbreviated titles ("Lt. Gen. Ana Ruiz"), whose full stop may be a token of its own.
 _ABBREV_TITLES = {"lt", "gen", "col", "adm", "maj", "capt", "sgt", "brig", "cmdr", "gov", "sen", "rep", "pres"}
 PARTICLES = {"bin", "al", "al-", "de", "van", "von", "der", "den", "le", "la", "du", "ibn", "abu", "da", "dos",
@@ -833,6 +838,18 @@ class _Run:
                                                members=tuple(members)))
                         i = j - 1
                         break
+            # "the agency", "the ministry": the body last named (a definite description of it)
+            if t.lower == "the" and i + 1 < n and toks[i + 1].lower in _BODY_ANAPHORS and \
+                    not (i + 2 < n and (toks[i + 2].lower in ("of", "for", "’s", "'s") or toks[i + 2].is_cap)):
+                noun = toks[i + 1].lower
+                ref = next((e for e in reversed(self.snapshot + [a for m in out for a in m.actors])
+                            if e.type in ("GovernmentBody", "Organization", "InternationalOrganization") and
+                            (noun in e.name.lower() or noun in ("agency", "body", "organisation", "organization"))),
+                           None)
+                if ref is not None:
+                    out.append(Mention(t.start, toks[i + 1].end, ref, "pronoun", i, i + 2))
+                    i += 2
+                    continue
             # "the ministers", "the leaders" (no number): the people last named together
             if t.lower == "the" and i + 1 < n and toks[i + 1].lower in ("ministers", "leaders") and \
                     not (out and out[-1].tj == i) and len(self.last_group) >= 2 and \
@@ -1242,6 +1259,7 @@ class _Extractor(_Run):
             self.indirect(groups, s0, s1, ms, quotes)
             for st in self.statements[n_before:]:
                 self.reported_allegation(st, sent_events, groups, s0, s1)
+            self.speech_acts(sent_events, groups, s0, s1, ms)
             for ev in sent_events:
                 self.context_state(ev, groups)
             self.events.extend(sent_events)
@@ -1530,6 +1548,8 @@ class _Extractor(_Run):
         for g in reversed(cands):
             if _is_prepositional(text, g, s0):
                 continue
+            if all(text[m.start:m.end] in ("them", "him", "us", "me") for m in g.mentions):
+                continue  # an object pronoun is never the subject ("X did not deny them and instead referred")
             if g.mentions[-1].possessor_of is not None and g.mentions[-1].form != "pronoun":
                 continue
             if g.mentions[-1].possessor_of is not None:
@@ -2033,21 +2053,62 @@ class _Extractor(_Run):
         """Who speaks when a group says something: each person of "the two ministers", or the organisation
         whose meeting the speakers (several people) have just held ("the four ministers said" after a
         meeting of the Quad); else the first actor of the group."""
-        acts = g.actors
+        return self._speakers_of(g.actors, s0, s1)
+
+    def _speakers_of(self, acts: list[GazEntry], s0: int, s1: int) -> list[GazEntry]:
         people = [a for a in acts if a.type == "Person"]
         if len(people) >= 2 and len(people) == len(acts):
             ids = {p.id for p in people}
+            again = False
             for ev in reversed(self.events):
                 if ev.model_type not in ("Meeting", "Negotiation"):
                     continue
                 parts = list(ev.actors) + list(ev.targets)
                 orgs = [a for a in parts if a.type == "InternationalOrganization"]
                 if orgs and (ids <= {a.id for a in parts} or len(ids & {a.id for a in parts}) >= 2 or
-                             re.search(r"(?i)\bjoint\s+statement\b", self.text[s0:s1])):
+                             re.search(r"(?i)\bjoint\s+statement\b", self.text[s0:s1]) or
+                             (again and not any(a.type == "Person" for a in parts))):
                     return orgs[:1]
+                if not orgs and ids <= {a.id for a in parts}:
+                    again = True  # the same people meeting again: their organisation is that of an earlier meeting
+                    continue
                 break  # only the latest meeting counts
             return people
         return acts[:1]
+
+    def speech_acts(self, evs: list[CodedEvent], groups: list[Group], s0: int, s1: int,
+                    ms: list[Mention]) -> None:
+        """Acts done by speaking, reported without "said": "X thanked Y for ...", "X condemned the attack
+        in Z", "X objected to Y's choice of ...", "X referred to the treaty ...". The verb phrase (to the
+        end of its clause) is an indirect statement of X, besides the event it may also be."""
+        text = self.text
+        taken = [st.quote for st in self.statements if st.sentence == (s0, s1)]
+        found: list[tuple[list[GazEntry], int, str]] = []
+        for ev in evs:
+            head = text[ev.trigger[0]:ev.trigger[1]].split()[0].lower() if ev.trigger[1] > ev.trigger[0] else ""
+            if not ev.nominal and head in _SPEECH_ACT_VERBS and ev.actors and ev.subject is None:
+                found.append((list(ev.actors), ev.trigger[0], head))
+        for m in re.finditer(r"\b(referred|refers|pointed|points)\s+to\b", text[s0:s1]):
+            a = s0 + m.start()
+            if re.search(r"\b(?:is|are|was|were|be|been|being)\s+$", text[max(s0, a - 12):a]):
+                continue  # "was referred to": passive
+            lo, _ = _clause_bounds(text, s0, s1, a)
+            g = self.subject(groups, lo, a, s0) or (self.subject(groups, s0, a, s0) if lo > s0 else None)
+            if g is not None:
+                found.append((g.actors, a, m.group(1)))
+        for actors, a, verb in found:
+            _, hi = _clause_bounds(text, s0, s1, a)
+            qa, qb = _trim(text, a, hi)
+            while qb > qa and text[qb - 1] in ".!?,; ":
+                qb -= 1
+            if qb - qa < 12 or any(x < qb and qa < y for x, y in taken):
+                continue
+            about = list(dict.fromkeys(x.entry for x in ms if qa <= x.start < qb and x.form != "pronoun" and
+                                       x.entry.type in ("State", "InternationalOrganization", "Person",
+                                                        "GovernmentBody", "Group")))
+            for sp in self._speakers_of(actors, s0, s1):
+                self.statements.append(StatementDraft(sp, (qa, qb), False, verb, about, (s0, s1)))
+            taken.append((qa, qb))
 
     # ---- agreements -----------------------------------------------------------------------
     def agreements_in(self, groups: list[Group], evs: list[CodedEvent], s0: int, s1: int, dates: list) -> None:
