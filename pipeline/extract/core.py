@@ -463,7 +463,8 @@ class _Run:
 
     def _gaz_at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
         best = None
-        if not toks[i].is_cap and not toks[i].text[:1].isdigit():
+        if not toks[i].is_cap and not toks[i].text[:1].isdigit() and not (
+                toks[i].text[:3] in ("al-", "el-") and toks[i].text[3:4].isupper()):  # "al-Qaeda"
             return None
         first = toks[i].text.split("-")[0]
         width = self.gaz.first_words.get(first) or self.gaz.first_words.get(first.replace("’", "'"))
@@ -1406,8 +1407,9 @@ class _Extractor(_Run):
             v0, v1 = m.span("verb")
             if m.group("verb").lower() in ("be", "not", "have") or any(q0 <= m.start() < q1 for q0, q1 in quotes):
                 continue
-            if any(m.start("aux") <= t.start <= v1 + 25 for t in trs):
-                continue  # a known act after "must": recode makes it the demand
+            if any(m.start("aux") <= t.start <= v1 + 25 and not re.search(r"\bto\s+$", text[v1:t.start])
+                   for t in trs):
+                continue  # a known act after "must": recode makes it the demand (not one in a purpose clause)
             tr = Trigger(v0, v1, "100", True, m.group("verb").lower())
             tr.marker_start = m.start("aux")
             tr.must = True

@@ -279,7 +279,8 @@ Organization of Petroleum Exporting Countries|
 
 #: Non-state actors widely reported in international news: ``Name|aliases;...|ISO-3 of the home state|kind``
 #: (kind: ``Group`` for armed, separatist and political movements, ``NGO`` for non-governmental
-#: organisations, coded ``NGO`` in PLOVER output). General reference data, like the tables above.
+#: organisations, coded ``NGO`` in PLOVER output, ``IMG`` for transnational armed groups with no home state,
+#: the CAMEO code for "international militarized group"). General reference data, like the tables above.
 NONSTATE_ROWS = """\
 Hamas|Islamic Resistance Movement|PSE|Group
 Fatah|Fatah movement;Fatah party|PSE|Group
@@ -335,8 +336,8 @@ Free Aceh Movement|GAM|IDN|Group
 Kosovo Liberation Army|KLA|XKX|Group
 Wagner Group|Wagner|RUS|Group
 Chechen rebels||RUS|Group
-Islamic State|ISIS;ISIL;Daesh;Islamic State group||Group
-Al-Qaeda|al-Qaeda;al Qaeda;Al Qaeda;al-Qaida;Al-Qaida||Group
+Islamic State|ISIS;ISIL;Daesh;Islamic State group||IMG
+Al-Qaeda|al-Qaeda;al Qaeda;Al Qaeda;al-Qaida;Al-Qaida||IMG
 Amnesty International|Amnesty||NGO
 Human Rights Watch|HRW||NGO
 Doctors Without Borders|Médecins Sans Frontières;Medecins Sans Frontieres;MSF||NGO

@@ -114,7 +114,7 @@ class Gazetteer:
                 continue
             state = g.iso_to_id.get(home) if home else None
             g.add(GazEntry(slugify(name), "Organization" if kind == "NGO" else "Group", name,
-                           iso3="NGO" if kind == "NGO" else None, country=state,
+                           iso3=kind if kind in ("NGO", "IMG") else None, country=state,
                            aliases={a for a in aliases.split(";") if a}))
         for row in LEADER_ROWS.strip().splitlines():
             name, aliases, home = (row.split("|") + [""] * 3)[:3]
