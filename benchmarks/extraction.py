@@ -18,12 +18,17 @@
    event type through the CAMEO -> PLOVER crosswalk (PLOVER 0.5 names in the records are renamed to
    the 2021 names the crosswalk uses: DISAPPROVE/INVESTIGATE -> ACCUSE, DEMAND -> REQUEST,
    FIGHT -> ASSAULT), source and target country accuracy on the coded event of the gold type (else the
-   first coded event): a hit when one of its actor (recipient) codes is among the gold codes; target
-   accuracy also without the recipients taken from the event's location ("from_location").
+   first coded event): a hit when one of its actor (recipient) codes is among the gold codes. Gold codes
+   are ISO-3 except the CAMEO country codes JAP, ITL, VTN, UK, YUG (mapped to JPN, ITA, VNM, GBR, SRB)
+   and the non-state codes IGO, NGO, IMG, ISM (compared as they are: an extracted "NGO" never matches a
+   gold "IGO"). Source accuracy is also printed without the actor states inferred from the sentence's
+   context ("from_context"), target accuracy without the recipients taken from the event's location
+   ("from_location"). ``--misses`` lists every record whose source country is missed.
 3. Speed: articles per second over the corpus on one process and on ``--processes`` (default 2) worker
    processes, sentences per second over the PLOVER records.
 
 Usage: .venv/bin/python benchmarks/extraction.py [--root .] [--gsr ../shared/benchmarks/plover-gsr] [--details]
+       [--misses] [--no-speed] [--processes N] [--greedy]
 """
 
 from __future__ import annotations
