@@ -52,6 +52,13 @@ def test_two_states_and_no_location_leave_the_actor_without_state():
     assert [a["code"] for a in row["actor"]] == [None]
 
 
+def test_meetings_and_visits_abroad_say_nothing_of_the_actors_state():
+    row = _one("President Ana Lopez met Chilean officials in Lima.", "04")
+    assert [a["code"] for a in row["actor"]] == [None]
+    row = _one("President Ana Lopez hosted Chilean officials in Lima.", "043")  # hosting happens at home
+    assert _actors(row) == [("President Ana Lopez", "PER", "location")]
+
+
 def test_ethnic_group_codes_as_the_state_it_lives_in():
     row = _one("About 300 ethnic Albanians demonstrated in Greece on Sunday.", "14")
     assert [(a["code"], a.get("from_context")) for a in row["actor"]] == [("GRC", "location")]

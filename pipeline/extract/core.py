@@ -1295,9 +1295,11 @@ class _Extractor(_Run):
         sentence names (a wire story about one country leaves its own actors' nationality unsaid), not
         counting a state named as the recipient itself ("threatened Russia": acts on a state by name are
         acts of another one) unless it is a destination or location ("returning to Peru"), but counting its bodies, people and possessions ("the Ugandan opposition",
-        "Algeria's elections").
-        The result is marked as inferred in the PLOVER output (``"from_context"``), never a fact."""
+        "Algeria's elections"). Not for visits, meetings, talks and aid (they cross borders), except
+        hosting, which happens at home. The result is marked as inferred in the PLOVER output (``"from_context"``), never a fact."""
         text = self.text
+        if ev.code[:2] in ("04", "07") and ev.code != "043":
+            return  # visits, meetings, talks and aid cross borders: where they happen says nothing of who acts
         ethnic = tuple(k for k, sp in enumerate(ev.actor_spans[:len(ev.actors)])
                        if re.search(r"\bethnic\s+$", text[max(0, sp[0] - 8):sp[0]], re.I))
         lacking = [k for k, a in enumerate(ev.actors) if self.gaz.iso_of(a) is None or k in ethnic]
