@@ -125,14 +125,14 @@ def coded_to_plover(ev: CodedEvent, text: str, gaz: Gazetteer, article_id: str) 
     actor_rows = actors(ev.actors, ev.actor_spans)
     if ev.context_state is not None:
         # an actor the text gives no state (or no actor at all): the state of the act's context, marked
-        st, how = ev.context_state
-        code = gaz.iso_of(st)
+        cst, how = ev.context_state
+        code = gaz.iso_of(cst)
         for k in ev.context_actors:
             if k < len(actor_rows):
                 actor_rows[k].update({"code": code, "from_context": how})
         if not ev.actors and code:
-            actor_rows = [{"text": ev.place.name if ev.place is not None else st.name, "name": st.name, "code": code,
-                           "wikidata": st.qid, "entity": st.id, "from_context": how}]
+            actor_rows = [{"text": ev.place.name if ev.place is not None else cst.name, "name": cst.name,
+                           "code": code, "wikidata": cst.qid, "entity": cst.id, "from_context": how}]
     recipients = actors(ev.targets, ev.target_spans)
     location = None
     if ev.place is not None:
