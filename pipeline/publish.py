@@ -88,24 +88,29 @@ class GraphPart:
     nquads: str = ""  # sorted N-Quads lines, newline-terminated
     triples: int = 0
     report_nt: str = ""  # warnings, as N-Triples
-    nquads_path: Path | None = None
-    meta_path: Path | None = None
-    trig_path: Path | None = None  # the part's TriG block (see :func:`trig_block`), when cached
+    nquads_path: Path | str | None = None
+    meta_path: Path | str | None = None
+    trig_path: Path | str | None = None  # the part's TriG block (see :func:`trig_block`), when cached
 
     def read_nquads(self) -> bytes:
         if self.nquads_path is not None:
-            return self.nquads_path.read_bytes()
+            return _read(self.nquads_path)
         return self.nquads.encode("utf-8")
 
     def read_trig(self, pre: dict[str, str]) -> bytes:
         if self.trig_path is not None:
-            return self.trig_path.read_bytes()
+            return _read(self.trig_path)
         return trig_block(self.read_nquads(), pre)
 
     def read_report(self) -> bytes:
         if self.meta_path is not None:
-            return json.loads(self.meta_path.read_bytes()).get("report_nt", "").encode("utf-8")
+            return json.loads(_read(self.meta_path)).get("report_nt", "").encode("utf-8")
         return self.report_nt.encode("utf-8")
+
+
+def _read(path: Path | str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
@@ -512,9 +517,10 @@ def _concurrently(work: Callable[[], None]) -> Callable[[], None]:
     return join
 
 
-def _commit(staged: Path, dest: Path) -> None:
-    """fsync a staged file and rename it over ``dest``."""
+def _commit(staged: Path, dest: Path, rename: bool = True) -> None:
+    """fsync a staged file and rename it over ``dest`` (``rename=False``: only the fsync)."""
     os.chmod(staged, 0o644)
     with open(staged, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(staged, dest)
+    if rename:
+        os.replace(staged, dest)

@@ -78,6 +78,10 @@ def test_a_text_edit_is_patched_to_the_bytes_of_a_full_build(root: Path, tmp_pat
     assert res.reused == N - 1
     after = _files(root / "data" / "published")
     assert after["dataset.nq"] != before["dataset.nq"]
+    # the old version's cache entries were pruned: one entry (four files) per current article
+    cache = root / ".diplokg-cache" / "articles"
+    assert sorted(p.name[:64] for p in cache.glob("*.nq")) == sorted(r.key for r in res.published)
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 4 * N
 
 
 def test_a_changed_shared_entity_makes_and_then_clears_a_conflict(root: Path, tmp_path: Path) -> None:
