@@ -63,6 +63,7 @@ STAGES = ("facts", "link", "map", "validate", "serialize")
 SHACL_ENGINES = ("pyshacl", "turbo")
 CRASH_HOOK = "DIPLOKG_TEST_WORKER_EXIT"
 WORKER_DIED = "worker process died"
+INTERNAL_ERROR = "internal error"
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def process_article(inp: ArticleInput, root: Path, base: str, engine: str = "pys
         return ArticleResult(inp.id, ok=False, error=str(exc))
     except Exception as exc:  # a bug must not take the other articles down with it
         return ArticleResult(inp.id, ok=False,
-                             error=f"{inp.text_path}: internal error while reading facts: "
+                             error=f"{inp.text_path}: {INTERNAL_ERROR} while reading facts: "
                                    f"{type(exc).__name__}: {exc}")
     t2 = time.process_time()
     triples = to_ntriples(facts, m)  # N-Triples lines written directly: no rdflib graph on this path
@@ -456,7 +457,8 @@ def _work(inp: ArticleInput, key: str, root: Path, base: str, engine: str, cache
             os._exit(70)
     r = process_article(inp, root, base, engine)
     r = replace(r, key=key)
-    _cache_put(cache_dir, key, r, base, parsed_strictly=engine == "turbo")  # turbo parsed the N-Triples
+    if INTERNAL_ERROR not in r.error:  # a bug (or code half-edited) is no property of the inputs: not cached
+        _cache_put(cache_dir, key, r, base, parsed_strictly=engine == "turbo")  # turbo parsed the N-Triples
     if marker is not None:
         marker.write_text("", "utf-8")
     return replace(_light(r), worker_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

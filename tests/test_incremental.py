@@ -204,3 +204,23 @@ def test_terms_read_back_from_turtle_are_written_as_the_parts_write_them() -> No
     tricky = '<http://e/s> <http://e/p> "tab\there \\"quoted\\" back\\\\slash\\nnew line"@en-gb .'
     t = next(iter(ox.parse(tricky.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
     assert f"{nt_term(t.subject)} {nt_term(t.predicate)} {nt_term(t.object)} ." == tricky
+
+
+def test_an_internal_error_is_not_cached(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.build as build
+    real = build.load_article_facts
+
+    def broken(inp):  # e.g. a bug, or a module half-edited while the build ran
+        if inp.id == "bench-000006":
+            raise RuntimeError("simulated bug")
+        return real(inp)
+
+    t = _articles(root) / "bench-000006.txt"
+    t.write_text(t.read_text("utf-8") + "\nMore.\n", "utf-8")
+    monkeypatch.setattr(build, "load_article_facts", broken)
+    res = build_dataset(root, workers=1, shacl_engine="turbo")
+    assert [r.id for r in res.quarantined] == ["bench-000006"]
+    assert "internal error while reading facts: RuntimeError: simulated bug" in res.quarantined[0].error
+    monkeypatch.setattr(build, "load_article_facts", real)
+    res = _same_as_fresh(root, tmp_path)  # the article is redone, not read back as a failure
+    assert res.ok and res.reused == N - 1
