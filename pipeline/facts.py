@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from pipeline import codes
@@ -258,8 +257,9 @@ def _check_duplicate_keys(root: yaml.Node, path: Path) -> None:
             stack.extend(node.value)
 
 
-def _schema_message(err: jsonschema.ValidationError) -> tuple[str, bool]:
+def _schema_message(err: "jsonschema.ValidationError") -> tuple[str, bool]:
     """A readable message for a schema error, and whether it points at a key."""
+    import jsonschema
     if err.validator == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         allowed = ", ".join(sorted(err.schema.get("properties", {})))
@@ -306,12 +306,13 @@ def _check_schema(data: Any, ctx: _Ctx) -> None:
             return
         except fastjsonschema.JsonSchemaException:
             pass  # jsonschema below says what is wrong, and where
+    import jsonschema  # here: a build that only meets valid files with fastjsonschema never imports it
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if not errors:
         return
     # report the first error in file order
-    def line(e: jsonschema.ValidationError) -> int:
+    def line(e: "jsonschema.ValidationError") -> int:
         return _node_at(ctx.root, list(e.absolute_path)).start_mark.line
     err = min(errors, key=line)
     message, key = _schema_message(err)
