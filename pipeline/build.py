@@ -694,7 +694,8 @@ def _patched_publication(path: Path, manifest: dict, out: Path, m: Minter, parts
         old_parts[aid] = GraphPart(aid, "", nquads_path=nq, meta_path=rep)
     old_conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
     try:
-        return patch(parts, keys, out, m, state, old_parts, old_conflicts, conflicts)
+        return patch(parts, keys, out, m, state, old_parts, old_conflicts, conflicts,
+                     trash=cache_dir.parent / "replaced")
     except Unpatchable:
         return None
 
@@ -810,7 +811,7 @@ def build_dataset(
             res.conflicts.clear()
             pstate: dict = {}
             res.counts = publish(parts, out, m, progress=publish_progress, conflicts=res.conflicts,
-                                 state=pstate)
+                                 state=pstate, trash=cache_dir.parent / "replaced")
             state = State(parts=[[r.id, r.key, *size] for r, size in zip(res.published, pstate["sizes"])],
                           trig_head=pstate["trig_head"], triples=res.counts["triples"],
                           subjects=pstate["subjects"], entities=pstate["entities"],

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from pipeline.iris import Minter
 from pipeline.mapping import nt_string
 from pipeline.publish import (FILES, SINGLE_VALUED, Conflict, GraphPart, _commit, _split_prefix_head,
-                              prefixes, void_turtle)
+                              prefixes, replace_files, void_turtle)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -313,7 +313,7 @@ def _lines(data: bytes) -> list[bytes]:
 
 def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter, state: State,
           old_parts: dict[str, GraphPart], old_conflicts: list[Conflict],
-          conflicts: list[Conflict] | None = None) -> tuple[dict[str, int], State]:
+          conflicts: list[Conflict] | None = None, trash: Path | None = None) -> tuple[dict[str, int], State]:
     """Rewrite the published files in ``out`` for ``parts`` (sorted by article id, with their cache
     ``keys``) by splicing the parts that differ from ``state`` into the files there.
 
@@ -322,6 +322,7 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
             changes (or goes): their quads and reports are taken out.
         old_conflicts: the conflicts of the files there now.
         conflicts: receives the conflicts of the result (like :func:`publish`'s).
+        trash: see :func:`pipeline.publish.replace_files`.
 
     Returns:
         The counts (as :func:`publish` returns them) and the new state.
@@ -437,9 +438,9 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
             conflicts.extend(found)
 
         _commit(staged["void.ttl"], out / "void.ttl", rename=False)
-        for name in FILES:  # all five written and synced: now put them in place
+        for name in FILES:
             os.chmod(staged[name], 0o644)
-            os.replace(staged[name], out / name)
+        replace_files({staged[name]: out / name for name in FILES}, trash)  # all five written and synced
 
     new_state = State(
         parts=[[p.article_id, k,
