@@ -350,8 +350,11 @@ Save the Children|||NGO
 Physicians for Human Rights|||NGO
 """
 
-#: Heads of state and government of the five permanent members of the UN Security Council since 1977 (the
-#: people most often named in international news without their nationality): ``Name|aliases;...|ISO-3``.
+#: Leaders of the five permanent members of the UN Security Council since 1977 (the people most often
+#: named in international news without their nationality): US presidents; Soviet general secretaries,
+#: Russian presidents and prime ministers; Chinese presidents and premiers, and Deng Xiaoping (paramount
+#: leader, never formally head of state or government); British prime ministers; French presidents
+#: (not their prime ministers). Not complete (e.g. Hua Guofeng is missing): ``Name|aliases;...|ISO-3``.
 #: General reference data from the offices' own published lists of officeholders: whitehouse.gov
 #: ("The Presidents"), kremlin.ru (Presidents of Russia; Soviet leaders coded RUS as the "Soviet Union"
 #: row above), gov.uk ("Past Prime Ministers"), elysee.fr ("Les Présidents de la République"), gov.cn
