@@ -17,7 +17,9 @@ Articles that fail are quarantined in data/quarantine/<id>/ with their report; t
 publish and the exit code is 1.
 
 Per-article work runs in --workers processes (or on a Dask cluster with --dask); results are
-cached in ROOT/.diplokg-cache/ by a hash of every input, so a re-run only redoes what changed.
+cached in ROOT/.diplokg-cache/ by a hash of every input, so a re-run only redoes what changed;
+when a few articles changed, the published files are patched (their changed parts spliced in)
+instead of rewritten, to the same bytes. Cache entries no build uses any more are deleted.
 A worker process that dies is replaced; its article is retried once, then quarantined.
 --shacl-engine turbo validates with pyshacl-turbo (same results as pyshacl, ~10x faster)."""
 
