@@ -843,7 +843,7 @@ def _prune(cache_dir: Path, names: Iterable[str], keep: set[str]) -> None:
     of the code, the shapes...): without this the cache grows by a whole corpus at every change of
     the code. The entries of the results just published stay (a later build patches from them)."""
     for name in names:
-        if _ENTRY.fullmatch(name) and name[:64] not in keep:
+        if name[:64] not in keep and _ENTRY.fullmatch(name):
             try:
                 os.unlink(os.path.join(cache_dir, name))
             except FileNotFoundError:
