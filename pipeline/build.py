@@ -765,14 +765,22 @@ def build_dataset(
     hashes = FileHashes(cache_dir.parent / "hashes.json" if use_cache else None)
     cached_names = set(os.listdir(cache_dir))
     recorded = _recorded_results(manifest_path, cached_names) if use_cache else {}
+    keys: set[str] = set()
     for inp in inputs:
         key = article_key(inp, env, hashes)
+        keys.add(key)
         hit = recorded.get((inp.id, key)) or (_cache_get(cache_dir, key) if use_cache else None)
         if hit is not None:
             results[inp.id] = hit
         else:
             todo.append((inp, key))
     hashes.save()
+    # what stays in memory through the build is small per article: the inputs of the articles to
+    # do, a light result per article; the cache entries no article uses any more are deleted at the
+    # end (not before: patching the published files reads the old parts of changed articles)
+    n_inputs = len(inputs)
+    stale = [n for n in cached_names if n[:64] not in keys]
+    del inputs, hashes, cached_names, recorded, keys
     wrap = progress or (lambda it, total: it)
     args = (root, m.base, shacl_engine, cache_dir)
     stage = dict.fromkeys(STAGES, 0.0)
@@ -801,7 +809,7 @@ def build_dataset(
         for stale in cache_dir.glob(".*.tmp"):  # left by a worker that died mid-write
             stale.unlink(missing_ok=True)
     stage["articles"] = time.perf_counter() - t_articles
-    res = BuildResult(reused=len(inputs) - len(todo), processed_triples=processed_triples,
+    res = BuildResult(reused=n_inputs - len(todo), processed_triples=processed_triples,
                       worker_rss_mb=worker_rss)
     for aid in sorted(results):
         r = results[aid]
@@ -843,7 +851,7 @@ def build_dataset(
         for d in qdir.iterdir():
             if d.name in ok_ids:
                 shutil.rmtree(d)
-    _prune(cache_dir, cached_names, {r.key for r in (*res.published, *res.quarantined)})
+    _prune(cache_dir, stale, {r.key for r in (*res.published, *res.quarantined)})
     res.seconds = time.perf_counter() - t0
     return res
 
