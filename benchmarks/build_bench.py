@@ -46,13 +46,69 @@ def _mb(kb: int) -> float:
 # --------------------------------------------------------------------------- child processes
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process (Linux): its private pages plus its share of the shared ones."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/task/{p}/children", "rb") as fh:
+                kids = [int(x) for x in fh.read().split()]
+        except OSError:
+            kids = []
+        out += kids
+        todo += kids
+    return out
+
+
+class _PeakPss:
+    """Samples the summed PSS of this process and its descendants (the workers) every 0.25 s: the
+    memory the whole build holds at once, counting the pages the forked workers share with this
+    process once (RSS counts them in every process)."""
+
+    def __init__(self) -> None:
+        import threading
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.available = Path(f"/proc/{os.getpid()}/smaps_rollup").exists()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.25):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in [me, *_descendants(me)]))
+
+    def __enter__(self) -> "_PeakPss":
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+
 def child_build(root: Path, workers: int, engine: str, use_cache: bool) -> dict:
     """Run one build in this process; return its figures (for ``--child-build``)."""
     from pipeline.build import build_dataset
     t = time.perf_counter()
-    res = build_dataset(root, workers=workers, shacl_engine=engine, use_cache=use_cache)
+    with _PeakPss() as pss:
+        res = build_dataset(root, workers=workers, shacl_engine=engine, use_cache=use_cache)
     wall = time.perf_counter() - t
     return {
+        "peak_total_pss_mb": pss.peak_kb / 1024 if pss.available else None,
         "wall": wall, "articles": len(res.published) + len(res.quarantined),
         "published": len(res.published), "quarantined": len(res.quarantined), "reused": res.reused,
         "patched": res.patched, "counts": res.counts, "stage_seconds": res.stage_seconds, "processed_triples": res.processed_triples,
@@ -188,8 +244,9 @@ def table(r: dict) -> str:
         rows.append((step, f"{wall:.1f}" if wall is not None else "-",
                      f"{arts:,.0f}" if arts else "-", f"{q:,.0f}" if q else "-", rss, note))
 
+    pss = f"; {b['peak_total_pss_mb']:.0f} all (PSS)" if b.get("peak_total_pss_mb") else ""
     add(f"build {n} articles (turbo, {r['workers']} workers)", b["wall"], n / b["wall"], quads / b["wall"],
-        f"{b['main_maxrss_mb']:.0f} main / {b['worker_maxrss_mb']:.0f} worker",
+        f"{b['main_maxrss_mb']:.0f} main / {b['worker_maxrss_mb']:.0f} worker{pss}",
         f"{quads:,} quads, {distinct:,} distinct triples ({distinct / b['wall']:,.0f}/s)")
     cpu = sum(st.get(s, 0) for s in ("facts", "link", "map", "validate", "serialize"))
     for s in ("facts", "link", "map", "validate", "serialize"):

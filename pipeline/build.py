@@ -31,6 +31,7 @@ exits at once (``os._exit(70)``), as a crashing worker would. Serial builds igno
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -515,6 +516,18 @@ def _run_pool(todo: list[tuple[ArticleInput, str]], workers: int, args: tuple,
     isolate: list[tuple[ArticleInput, str]] = []
     window = max(4 * workers, 8)
     blind_breaks = 0
+    # The workers are forked from this process: without this, their garbage collector would walk
+    # (and so write to, unsharing the pages of) every object they inherit, e.g. the corpus' paths
+    # and keys, making each worker as large as this process (200 MB each at 100k articles).
+    gc.freeze()
+    try:
+        yield from _pool_rounds(pending, isolate, window, blind_breaks, workers, args, marker_dir)
+    finally:
+        gc.unfreeze()
+
+
+def _pool_rounds(pending: deque, isolate: list, window: int, blind_breaks: int, workers: int,
+                 args: tuple, marker_dir: Path) -> Iterator[ArticleResult]:
     while pending:
         for f in marker_dir.iterdir():
             f.unlink()
@@ -752,14 +765,22 @@ def build_dataset(
     hashes = FileHashes(cache_dir.parent / "hashes.json" if use_cache else None)
     cached_names = set(os.listdir(cache_dir))
     recorded = _recorded_results(manifest_path, cached_names) if use_cache else {}
+    keys: set[str] = set()
     for inp in inputs:
         key = article_key(inp, env, hashes)
+        keys.add(key)
         hit = recorded.get((inp.id, key)) or (_cache_get(cache_dir, key) if use_cache else None)
         if hit is not None:
             results[inp.id] = hit
         else:
             todo.append((inp, key))
     hashes.save()
+    # what stays in memory through the build is small per article: the inputs of the articles to
+    # do, a light result per article; the cache entries no article uses any more are deleted at the
+    # end (not before: patching the published files reads the old parts of changed articles)
+    n_inputs = len(inputs)
+    stale = [n for n in cached_names if n[:64] not in keys]
+    del inputs, hashes, cached_names, recorded, keys
     wrap = progress or (lambda it, total: it)
     args = (root, m.base, shacl_engine, cache_dir)
     stage = dict.fromkeys(STAGES, 0.0)
@@ -788,7 +809,7 @@ def build_dataset(
         for stale in cache_dir.glob(".*.tmp"):  # left by a worker that died mid-write
             stale.unlink(missing_ok=True)
     stage["articles"] = time.perf_counter() - t_articles
-    res = BuildResult(reused=len(inputs) - len(todo), processed_triples=processed_triples,
+    res = BuildResult(reused=n_inputs - len(todo), processed_triples=processed_triples,
                       worker_rss_mb=worker_rss)
     for aid in sorted(results):
         r = results[aid]
@@ -830,7 +851,7 @@ def build_dataset(
         for d in qdir.iterdir():
             if d.name in ok_ids:
                 shutil.rmtree(d)
-    _prune(cache_dir, cached_names, {r.key for r in (*res.published, *res.quarantined)})
+    _prune(cache_dir, stale, {r.key for r in (*res.published, *res.quarantined)})
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -19,6 +19,7 @@ is one run of :data:`RUN_LINES` lines.
 from __future__ import annotations
 
 from bisect import bisect_right
+import gc
 import json
 import os
 import shutil
@@ -510,7 +511,11 @@ def _concurrently(work: Callable[[], None]) -> Callable[[], None]:
         work()
         return lambda: None
     proc = multiprocessing.get_context("fork").Process(target=work, name="diplokg-publish")
-    proc.start()
+    gc.freeze()  # the child's collector leaves the inherited objects alone: their pages stay shared
+    try:
+        proc.start()
+    finally:
+        gc.unfreeze()
 
     def join() -> None:
         proc.join()
