@@ -31,6 +31,7 @@ exits at once (``os._exit(70)``), as a crashing worker would. Serial builds igno
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import itertools
@@ -762,7 +763,7 @@ def build_dataset(
     todo: list[tuple[ArticleInput, str]] = []
     out_id = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:16]
     manifest_path = cache_dir.parent / f"published-{out_id}.json"
-    hashes = FileHashes(cache_dir.parent / "hashes.json" if use_cache else None)
+    hashes = FileHashes(cache_dir.parent / "hashes.json")  # file hashes, not results: --no-cache too
     cached_names = set(os.listdir(cache_dir))
     recorded = _recorded_results(manifest_path, cached_names) if use_cache else {}
     keys: set[str] = set()
@@ -806,8 +807,11 @@ def build_dataset(
             worker_rss = max(worker_rss, r.worker_rss_mb)
     finally:
         shutil.rmtree(marker_dir, ignore_errors=True)
-        for stale in cache_dir.glob(".*.tmp"):  # left by a worker that died mid-write
-            stale.unlink(missing_ok=True)
+        if dask or (workers > 1 and len(todo) > 1):  # articles ran in other processes
+            for name in os.listdir(cache_dir):  # temporaries left by a worker that died mid-write
+                if name.startswith(".") and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(cache_dir, name))
     stage["articles"] = time.perf_counter() - t_articles
     res = BuildResult(reused=n_inputs - len(todo), processed_triples=processed_triples,
                       worker_rss_mb=worker_rss)
