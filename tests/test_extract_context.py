@@ -5,19 +5,9 @@ checked by hand. (None of these sentences comes from a benchmark.)
 
 from __future__ import annotations
 
-from pipeline.extract import default_gazetteer, extract, extract_coded
-from pipeline.extract.output import coded_to_plover
-from pipeline.model import Article, DateValue
-
-
-def _article(text: str) -> Article:
-    return Article("t", text, "title", DateValue("2024-07-26"))
-
-
-def _coded(text: str) -> list[dict]:
-    r = extract_coded(_article(text))
-    gaz = default_gazetteer()
-    return [coded_to_plover(e, text, gaz, "t") for e in r.coded]
+from pipeline.extract import extract
+from tests.extract_helpers import article as _article
+from tests.extract_helpers import coded as _coded
 
 
 def _one(text: str, cameo_prefix: str = "") -> dict:

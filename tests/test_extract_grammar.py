@@ -6,20 +6,9 @@ of Country", adjectival participles, non-state actors, coordination, quote attri
 
 from __future__ import annotations
 
-from pipeline.extract import default_gazetteer, extract, extract_coded
-from pipeline.extract.output import coded_to_plover
-from pipeline.model import Article, DateValue
-
-
-def _article(text: str) -> Article:
-    return Article("t", text, "title", DateValue("2024-07-26"))
-
-
-def _coded(text: str) -> list[dict]:
-    """PLOVER-style rows of every coded event: (event, actor codes, recipient codes, actor texts)."""
-    r = extract_coded(_article(text))
-    gaz = default_gazetteer()
-    return [coded_to_plover(e, text, gaz, "t") for e in r.coded]
+from pipeline.extract import extract, extract_coded
+from tests.extract_helpers import article as _article
+from tests.extract_helpers import coded as _coded
 
 
 def _codes(row: dict, role: str) -> list[str | None]:
