@@ -470,9 +470,9 @@ def _warm_up(root: Path, base: str, engine: str) -> None:
     """Import and load here, once, what every article needs (modules, schema, Wikidata cache,
     shapes, compiled turbo shapes): pool workers are forked from this process and inherit it."""
     from pipeline import link, mapping  # noqa: F401
-    from pipeline.facts import _fast_schema_check
+    from pipeline import facts
     from pipeline.validate import warm_up
-    _fast_schema_check()
+    facts.warm_up()
     _resolver(root / "data" / "wikidata")
     _prefixes(base)
     warm_up(root / "shapes", root / "ontology", engine, base)

@@ -281,6 +281,12 @@ def _schema_message(err: "jsonschema.ValidationError") -> tuple[str, bool]:
 _schema_checks = 0  # facts files checked in this process
 
 
+def warm_up() -> None:
+    """Compile the fast schema check now (for a process about to check many facts files, or to
+    fork workers that will)."""
+    _fast_schema_check()
+
+
 @lru_cache(maxsize=1)
 def _fast_schema_check() -> Any:
     """The schema compiled by fastjsonschema (30x faster), or None when it is not installed.
