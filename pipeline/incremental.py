@@ -244,7 +244,8 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
         if start > pos:
             pieces.append((pos, start))
         if new_lines[s]:
-            pieces.append(blocks[k])
+            # a block that comes out as it was (e.g. the triples changed only in count) stays a range
+            pieces.append((start, end) if blocks[k] == st.data[start:end] else blocks[k])
             k += 1
         pos = max(pos, end)
     if st.n > pos:
@@ -305,6 +306,13 @@ def _coalesce(pieces: list) -> list:
         elif not (isinstance(p, tuple) and p[0] == p[1]) and p != b"":
             out.append(p)
     return out
+
+
+def _same_or(new: bytes, fd: int, offsets: list[int], i: int | None) -> bytes | tuple[int, int]:
+    """``new``, or the range of the old part ``i`` when it holds exactly these bytes."""
+    if i is not None and offsets[i + 1] - offsets[i] == len(new) and os.pread(fd, len(new), offsets[i]) == new:
+        return (offsets[i], offsets[i + 1])
+    return new
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -399,16 +407,21 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
                     nq_pieces.append((nq_off[i], nq_off[i + 1]))
                     trig_pieces.append((trig_off[i], trig_off[i + 1]))
                 else:
-                    nq_pieces.append(new_nq[p.article_id])
-                    trig_pieces.append(new_trig[p.article_id])
+                    i = old_index.get(p.article_id)
+                    nq_pieces.append(_same_or(new_nq[p.article_id], fds["dataset.nq"], nq_off, i))
+                    trig_pieces.append(_same_or(new_trig[p.article_id], fds["dataset.trig"], trig_off, i))
             if os.fstat(fds["dataset.nq"]).st_size != nq_off[-1] or \
                     os.fstat(fds["dataset.trig"]).st_size != trig_off[-1]:
                 raise Unpatchable("the published N-Quads/TriG are not the size the record says")
             jobs = {"dataset.nq": nq_pieces, "dataset.trig": trig_pieces,
                     "dataset.ttl": union.pieces, "validation-report.ttl": report.pieces}
+            jobs = {n: c for n, pieces in jobs.items()  # a file that comes out as it is stays
+                    if (c := _coalesce(pieces)) != [(0, os.fstat(fds[n]).st_size)]}
+            for n in set(FILES) - set(jobs) - {"void.ttl"}:
+                del staged[n]
             # the four files at once: the copies run in the kernel (no GIL) and the fsyncs overlap
-            with ThreadPoolExecutor(len(jobs)) as pool:
-                for done in [pool.submit(_write_pieces, staged[n], fds[n], _coalesce(jobs[n])) for n in jobs]:
+            with ThreadPoolExecutor(max(1, len(jobs))) as pool:
+                for done in [pool.submit(_write_pieces, staged[n], fds[n], jobs[n]) for n in jobs]:
                     done.result()
         finally:
             for fd in fds.values():
@@ -417,7 +430,11 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
         union_triples = state.triples + union.triples
         subjects = state.subjects + union.subjects
         entities = state.entities + union.entities
-        staged["void.ttl"].write_bytes(void_turtle(parts, m, union_triples, entities, subjects))
+        void = void_turtle(parts, m, union_triples, entities, subjects)
+        if (out / "void.ttl").read_bytes() == void:
+            del staged["void.ttl"]
+        else:
+            staged["void.ttl"].write_bytes(void)
 
         # conflicts: the changed subjects' are found again, the others stay as they were
         changed = {s.decode("utf-8") for s in union.changed}
@@ -437,10 +454,11 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
         if conflicts is not None:
             conflicts.extend(found)
 
-        _commit(staged["void.ttl"], out / "void.ttl", rename=False)
-        for name in FILES:
+        if "void.ttl" in staged:
+            _commit(staged["void.ttl"], out / "void.ttl", rename=False)
+        for name in staged:
             os.chmod(staged[name], 0o644)
-        replace_files({staged[name]: out / name for name in FILES}, trash)  # all five written and synced
+        replace_files({staged[name]: out / name for name in staged}, trash)  # written and synced
 
     new_state = State(
         parts=[[p.article_id, k,

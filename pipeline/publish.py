@@ -545,6 +545,8 @@ def replace_files(moves: dict[Path, Path], trash: Path | None = None) -> None:
     deletion left there). Where hard links are not possible (another file system), the rename
     frees the old files itself.
     """
+    if not moves:
+        return
     old = None
     if trash is not None:
         try:

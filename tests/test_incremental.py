@@ -72,12 +72,17 @@ def _articles(root: Path) -> Path:
 
 def test_a_text_edit_is_patched_to_the_bytes_of_a_full_build(root: Path, tmp_path: Path) -> None:
     before = _files(root / "data" / "published")
+    report = root / "data" / "published" / "validation-report.ttl"
+    report_inode = report.stat().st_ino
     t = _articles(root) / "bench-000007.txt"
     t.write_text(t.read_text("utf-8") + "\nA paragraph added later.\n", "utf-8")
     res = _same_as_fresh(root, tmp_path)
     assert res.reused == N - 1
     after = _files(root / "data" / "published")
-    assert after["dataset.nq"] != before["dataset.nq"]
+    assert after["dataset.nq"] != before["dataset.nq"]  # the article's text is in its graph
+    # the SHACL results did not change: the report is left as it was, not written again
+    assert after["validation-report.ttl"] == before["validation-report.ttl"]
+    assert report.stat().st_ino == report_inode
     # the old version's cache entries were pruned: one entry (four files) per current article
     cache = root / ".diplokg-cache" / "articles"
     assert sorted(p.name[:64] for p in cache.glob("*.nq")) == sorted(r.key for r in res.published)
@@ -224,3 +229,15 @@ def test_an_internal_error_is_not_cached(root: Path, tmp_path: Path, monkeypatch
     monkeypatch.setattr(build, "load_article_facts", real)
     res = _same_as_fresh(root, tmp_path)  # the article is redone, not read back as a failure
     assert res.ok and res.reused == N - 1
+
+
+def test_an_edit_that_changes_no_triple_rewrites_no_file(root: Path, tmp_path: Path) -> None:
+    out = root / "data" / "published"
+    inodes = {name: (out / name).stat().st_ino for name in FILES}
+    before = _files(out)
+    y = _articles(root) / "bench-000009.yaml"
+    y.write_text(y.read_text("utf-8") + "# reviewed by an editor\n", "utf-8")  # a new key, the same graph
+    res = _same_as_fresh(root, tmp_path)
+    assert res.reused == N - 1
+    assert _files(out) == before
+    assert {name: (out / name).stat().st_ino for name in FILES} == inodes
