@@ -141,13 +141,18 @@ class BuildResult:
 def discover(articles_dir: Path) -> list[ArticleInput]:
     """Every article in ``articles_dir``: ``<id>.txt`` with an optional ``<id>.yaml`` (or a
     ``<id>.yaml`` alone). Hidden files (``.name``) are not articles."""
+    return [ArticleInput(i, Path(txt), Path(yml) if yml else None) for i, txt, yml in _scan(articles_dir)]
+
+
+def _scan(articles_dir: Path) -> list[tuple[str, str, str | None]]:
+    """:func:`discover` as strings, ``(id, text path, facts path or None)``: one directory read, no
+    stat per file and no Path objects (a 10k-article build makes them only for the articles it redoes)."""
     if not articles_dir.is_dir():
         raise UsageError(f"articles folder not found: {articles_dir}")
-    # one directory read, no stat per file (iterdir makes its paths without parsing them again)
-    paths = {p.name: p for p in articles_dir.iterdir() if not p.name.startswith(".")}
-    ids = {n[:-4] for n in paths if n.endswith(".txt")} | {n[:-5] for n in paths if n.endswith(".yaml")}
-    return [ArticleInput(i, paths.get(f"{i}.txt") or articles_dir / f"{i}.txt", paths.get(f"{i}.yaml"))
-            for i in sorted(ids) if i]
+    names = {n for n in os.listdir(articles_dir) if not n.startswith(".")}
+    ids = {n[:-4] for n in names if n.endswith(".txt")} | {n[:-5] for n in names if n.endswith(".yaml")}
+    d = os.path.join(str(articles_dir), "")
+    return [(i, f"{d}{i}.txt", f"{d}{i}.yaml" if f"{i}.yaml" in names else None) for i in sorted(ids) if i]
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -214,9 +219,9 @@ class FileHashes:
             except (OSError, ValueError):
                 self.known = {}
 
-    def digest(self, p: Path) -> str | None:
+    def digest(self, p: Path | str) -> str | None:
         """The file's SHA-256 (hex), or None when there is no such file."""
-        name = str(p)
+        name = p if isinstance(p, str) else str(p)
         try:
             st = os.stat(name)
         except FileNotFoundError:
@@ -240,9 +245,13 @@ class FileHashes:
 
 def article_key(inp: ArticleInput, env: str, hashes: FileHashes | None = None) -> str:
     """The cache key of an article: its text and facts (their hashes) and the environment."""
-    hashes = hashes or FileHashes()
+    return _key(str(inp.text_path), str(inp.facts_path) if inp.facts_path else None, env,
+                hashes or FileHashes())
+
+
+def _key(text: str, facts: str | None, env: str, hashes: FileHashes) -> str:
     h = hashlib.sha256(env.encode())
-    for p in (inp.text_path, inp.facts_path):
+    for p in (text, facts):
         h.update(b"|")
         d = hashes.digest(p) if p is not None else None
         if d is not None:
@@ -757,7 +766,7 @@ def build_dataset(
     qdir = root / "data" / "quarantine"
     cache_dir = root / ".diplokg-cache" / "articles"
     cache_dir.mkdir(parents=True, exist_ok=True)
-    inputs = discover(root / "data" / "articles")
+    inputs = _scan(root / "data" / "articles")
     env = environment_key(root, m.base, shacl_engine)
     results: dict[str, ArticleResult] = {}
     todo: list[tuple[ArticleInput, str]] = []
@@ -767,14 +776,14 @@ def build_dataset(
     cached_names = set(os.listdir(cache_dir))
     recorded = _recorded_results(manifest_path, cached_names) if use_cache else {}
     keys: set[str] = set()
-    for inp in inputs:
-        key = article_key(inp, env, hashes)
+    for aid, txt, yml in inputs:
+        key = _key(txt, yml, env, hashes)
         keys.add(key)
-        hit = recorded.get((inp.id, key)) or (_cache_get(cache_dir, key) if use_cache else None)
+        hit = recorded.get((aid, key)) or (_cache_get(cache_dir, key) if use_cache else None)
         if hit is not None:
-            results[inp.id] = hit
+            results[aid] = hit
         else:
-            todo.append((inp, key))
+            todo.append((ArticleInput(aid, Path(txt), Path(yml) if yml else None), key))
     hashes.save()
     # what stays in memory through the build is small per article: the inputs of the articles to
     # do, a light result per article; the cache entries no article uses any more are deleted at the
