@@ -9,7 +9,9 @@ the same corpus in another folder (no cache: every article redone, everything pu
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -241,3 +243,26 @@ def test_an_edit_that_changes_no_triple_rewrites_no_file(root: Path, tmp_path: P
     assert res.reused == N - 1
     assert _files(out) == before
     assert {name: (out / name).stat().st_ino for name in FILES} == inodes
+
+
+def test_file_hashes_see_a_same_size_edit_even_with_the_old_mtime_put_back(tmp_path: Path) -> None:
+    from pipeline.build import FileHashes
+    f = tmp_path / "a.txt"
+    f.write_text("version one", "utf-8")
+    old = f.stat().st_mtime_ns
+    memo = tmp_path / "hashes.json"
+    first = FileHashes(memo)
+    first.started += 10_000_000_000  # as if this build started 10 s later: the file is not "just changed"
+    h1 = first.digest(f)
+    first.save()
+    assert json.loads(memo.read_bytes())[str(f)][4] == h1
+    f.write_text("version two", "utf-8")  # same size
+    os.utime(f, ns=(old, old))  # and the same mtime as before: only the ctime tells
+    h2 = FileHashes(memo).digest(f)
+    assert h2 != h1 and h2 == hashlib.sha256(b"version two").hexdigest()
+    # a file changed just before the build started is not remembered (its next change may share its mtime)
+    g = tmp_path / "b.txt"
+    g.write_text("fresh", "utf-8")
+    recent = FileHashes(memo)
+    recent.digest(g)
+    assert str(g) not in recent.seen
