@@ -250,6 +250,8 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
         pos = max(pos, end)
     if st.n > pos:
         pieces.append((pos, st.n))
+    if all(isinstance(pc, tuple) and pc[1] - pc[0] == 0 or pc == b"" for pc in pieces[1:]):
+        raise Unpatchable("no triple left: a full publish writes an empty file, not prefix lines")
     return _Patched(pieces, shared, d_triples, d_subjects, d_entities, changed, new_lines)
 
 
@@ -388,6 +390,8 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
         staged = {name: tmp / name for name in FILES}
         fds = {name: os.open(out / name, os.O_RDONLY) for name in FILES if name != "void.ttl"}
         try:
+            if any(os.fstat(fd).st_size == 0 for fd in fds.values()):  # nothing to splice into (and no mmap)
+                raise Unpatchable("an empty published file")
             maps = {name: mmap.mmap(fd, 0, prot=mmap.PROT_READ) for name, fd in fds.items()
                     if name.endswith(".ttl")}
             try:

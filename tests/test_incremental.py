@@ -266,3 +266,16 @@ def test_file_hashes_see_a_same_size_edit_even_with_the_old_mtime_put_back(tmp_p
     recent = FileHashes(memo)
     recent.digest(g)
     assert str(g) not in recent.seen
+
+
+def test_patching_never_leaves_prefix_lines_where_a_full_publish_writes_nothing() -> None:
+    from pipeline.incremental import Unpatchable, _patch_sorted
+    pre = prefixes(minter())
+    line = b"<https://w3id.org/diplokg/id/state/x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\""
+    doc = ox.serialize(ox.parse(line + b" .\n", format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                       prefixes=pre)
+    st = SortedTurtle(doc, pre)
+    with pytest.raises(Unpatchable):  # its only triple goes: the full publish's file is empty
+        _patch_sorted(st, {line: -1}, {}, pre, b"<https://w3id.org/diplokg/id/")
+    kept = _patch_sorted(st, {line.replace(b'"X"', b'"Y"'): 1}, {}, pre, b"<https://w3id.org/diplokg/id/")
+    assert kept.triples == 1 and kept.subjects == 0  # a second label for the same subject
