@@ -638,14 +638,19 @@ def _files_state(out: Path) -> dict[str, list[int]] | None:
         return None
 
 
-def _unchanged_publication(path: Path, manifest: dict, out: Path) -> dict | None:
-    """The record of the last publication into ``out`` if it published exactly these article
-    results (ids and cache keys) and its files are untouched since (sizes, modification times)."""
+def _read_record(path: Path) -> dict:
+    """The record of the last publication (see :func:`_record_publication`); empty when there is none."""
     try:
         last = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return None
-    if {k: last.get(k) for k in manifest} != manifest or last.get("files") != _files_state(out):
+        return {}
+    return last if isinstance(last, dict) else {}
+
+
+def _unchanged_publication(last: dict, manifest: dict, out: Path) -> dict | None:
+    """The record ``last`` if it published exactly these article results (ids and cache keys) and
+    its files are untouched since (sizes, modification times)."""
+    if not last or {k: last.get(k) for k in manifest} != manifest or last.get("files") != _files_state(out):
         return None
     return last
 
@@ -664,12 +669,11 @@ def _record_publication(path: Path, manifest: dict, out: Path, counts: dict[str,
         atomic_write(state_path, state.to_json(), sync=False)
 
 
-def _recorded_results(path: Path, names: set[str]) -> dict[tuple[str, str], ArticleResult]:
+def _recorded_results(last: dict, names: set[str]) -> dict[tuple[str, str], ArticleResult]:
     """The published curated articles of the last publication, by (id, cache key), as
-    :func:`_cache_get` would give them, read from its record instead of one cache entry each
-    (only those whose cache entry is complete: ``names`` are the cache's files)."""
+    :func:`_cache_get` would give them, read from its record ``last`` instead of one cache entry
+    each (only those whose cache entry is complete: ``names`` are the cache's files)."""
     try:
-        last = json.loads(path.read_bytes())
         rows = list(zip(last["parts"], last["results"], strict=True))
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -687,13 +691,13 @@ def _recorded_results(path: Path, names: set[str]) -> dict[tuple[str, str], Arti
 PATCH_SHARE, PATCH_MIN = 0.05, 50
 
 
-def _patched_publication(path: Path, manifest: dict, out: Path, m: Minter, parts: list[GraphPart],
-                         keys: list[str], cache_dir: Path,
+def _patched_publication(path: Path, last: dict, manifest: dict, out: Path, m: Minter,
+                         parts: list[GraphPart], keys: list[str], cache_dir: Path,
                          conflicts: list[Conflict]) -> tuple[dict[str, int], State] | None:
-    """Patch the files of the last publication into ``out`` (see :mod:`pipeline.incremental`)
-    when that is safe and cheaper than publishing in full; None when it is not."""
+    """Patch the files of the last publication (record ``last``, at ``path``) into ``out`` (see
+    :mod:`pipeline.incremental`) when that is safe and cheaper than publishing in full; None when
+    it is not."""
     try:
-        last = json.loads(path.read_bytes())
         state = State.from_json(path.with_suffix(".state.json").read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -774,7 +778,8 @@ def build_dataset(
     manifest_path = cache_dir.parent / f"published-{out_id}.json"
     hashes = FileHashes(cache_dir.parent / "hashes.json")  # file hashes, not results: --no-cache too
     cached_names = set(os.listdir(cache_dir))
-    recorded = _recorded_results(manifest_path, cached_names) if use_cache else {}
+    last_record = _read_record(manifest_path)
+    recorded = _recorded_results(last_record, cached_names) if use_cache else {}
     keys: set[str] = set()
     for aid, txt, yml in inputs:
         key = _key(txt, yml, env, hashes)
@@ -833,11 +838,11 @@ def build_dataset(
              for r in res.published]
     t_pub = time.perf_counter()
     manifest = {"out": str(Path(out).resolve()), "base": m.base, "parts": [[r.id, r.key] for r in res.published]}
-    last = _unchanged_publication(manifest_path, manifest, Path(out))
+    last = _unchanged_publication(last_record, manifest, Path(out))
     if last is None:
         keys = [r.key for r in res.published]
-        patched = _patched_publication(manifest_path, manifest, Path(out), m, parts, keys, cache_dir,
-                                       res.conflicts) if use_cache else None
+        patched = _patched_publication(manifest_path, last_record, manifest, Path(out), m, parts, keys,
+                                       cache_dir, res.conflicts) if use_cache else None
         if patched is not None:
             res.counts, state = patched
             res.patched = True
