@@ -53,9 +53,10 @@ class State:
     """What the files of a publication hold, as far as patching them needs.
 
     ``parts``: per article, in order, ``[id, key, nq bytes, trig bytes]``; ``trig_head``: bytes of
-    the TriG prefix lines; ``triples``: the union's distinct triples; ``subjects``/``entities``: its distinct subjects (and those in the
-    base's ``id/`` space); ``union_shared``/``report_shared``: the triples (``s p o`` N-Triples,
-    no final dot) held by two or more articles, with how many.
+    the TriG prefix lines; ``triples``: the union's distinct triples; ``subjects``/``entities``:
+    its distinct subjects (and those in the base's ``id/`` space); ``union_shared``/
+    ``report_shared``: the triples (``s p o`` N-Triples, no final dot) held by two or more
+    articles, with how many.
     """
 
     parts: list[list]

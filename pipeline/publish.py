@@ -485,7 +485,8 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
                                                    stats["subjects"]))
         if state is not None:
             state.update({
-                "sizes": sizes, "trig_head": len(trig_head), "subjects": stats["subjects"], "entities": stats["entities"],
+                "sizes": sizes, "trig_head": len(trig_head),
+                "subjects": stats["subjects"], "entities": stats["entities"],
                 "union_shared": json.loads(_shared_json(union.shared)),
                 "report_shared": json.loads((tmp / "report.shared").read_bytes()),
             })
