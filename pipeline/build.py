@@ -221,7 +221,7 @@ class FileHashes:
 
     def digest(self, p: Path | str) -> str | None:
         """The file's SHA-256 (hex), or None when there is no such file."""
-        name = p if isinstance(p, str) else str(p)
+        name = str(p)
         try:
             st = os.stat(name)
         except FileNotFoundError:
@@ -655,11 +655,16 @@ def _unchanged_publication(last: dict, manifest: dict, out: Path) -> dict | None
     return last
 
 
+def _state_path(record: Path) -> Path:
+    """Where the :class:`State` that goes with the publication record ``record`` is kept."""
+    return record.with_suffix(".state.json")
+
+
 def _record_publication(path: Path, manifest: dict, out: Path, counts: dict[str, int],
                         conflicts: list[Conflict], state: State | None,
                         published: list[ArticleResult]) -> None:
     """Note what was published (and, for patching it later, its :class:`State`)."""
-    state_path = path.with_suffix(".state.json")
+    state_path = _state_path(path)
     state_path.unlink(missing_ok=True)  # never a state that does not go with the record
     record = {**manifest, "counts": counts, "files": _files_state(out),
               "conflicts": [[c.subject, c.predicate, list(c.values)] for c in conflicts],
@@ -669,13 +674,18 @@ def _record_publication(path: Path, manifest: dict, out: Path, counts: dict[str,
         atomic_write(state_path, state.to_json(), sync=False)
 
 
+def _recorded_conflicts(last: dict) -> list[Conflict]:
+    """The conflicts of the last publication, from its record (see :func:`_record_publication`)."""
+    return [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
+
+
 def _recorded_results(last: dict, names: set[str]) -> dict[tuple[str, str], ArticleResult]:
     """The published curated articles of the last publication, by (id, cache key), as
     :func:`_cache_get` would give them, read from its record ``last`` instead of one cache entry
     each (only those whose cache entry is complete: ``names`` are the cache's files)."""
     try:
         rows = list(zip(last["parts"], last["results"], strict=True))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # no record, or one from before "results" was kept
         return {}
     out = {}
     for (aid, key), (origin, graph, triples, warnings) in rows:
@@ -698,7 +708,7 @@ def _patched_publication(path: Path, last: dict, manifest: dict, out: Path, m: M
     :mod:`pipeline.incremental`) when that is safe and cheaper than publishing in full; None when
     it is not."""
     try:
-        state = State.from_json(path.with_suffix(".state.json").read_bytes())
+        state = State.from_json(_state_path(path).read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if last.get("out") != manifest["out"] or last.get("base") != manifest["base"] \
@@ -719,9 +729,8 @@ def _patched_publication(path: Path, last: dict, manifest: dict, out: Path, m: M
         if not (nq.exists() and rep.exists()):
             return None
         old_parts[aid] = GraphPart(aid, "", nquads_path=nq, meta_path=rep)
-    old_conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
     try:
-        return patch(parts, keys, out, m, state, old_parts, old_conflicts, conflicts,
+        return patch(parts, keys, out, m, state, old_parts, _recorded_conflicts(last), conflicts,
                      trash=cache_dir.parent / "replaced")
     except Unpatchable:
         return None
@@ -859,7 +868,7 @@ def build_dataset(
                             res.published)
     else:  # the same article results as the files there, untouched since: nothing to write
         res.counts = last["counts"]
-        res.conflicts = [Conflict(c[0], c[1], tuple(c[2])) for c in last.get("conflicts", [])]
+        res.conflicts = _recorded_conflicts(last)
     stage["publish"] = time.perf_counter() - t_pub
     res.stage_seconds = stage
     for r in res.quarantined:

@@ -38,8 +38,9 @@ import pyoxigraph as ox
 
 from pipeline.iris import Minter
 from pipeline.mapping import nt_string
-from pipeline.publish import (FILES, SINGLE_VALUED, Conflict, GraphPart, _commit, _split_prefix_head,
-                              prefixes, replace_files, void_turtle)
+from pipeline.publish import (FILES, Conflict, GraphPart, _commit, _split_prefix_head, entity_prefix,
+                              prefixes, replace_files, report_lines, single_valued, union_lines,
+                              void_turtle)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -191,7 +192,7 @@ class _Patched:
 
 
 def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, int],
-                  pre: dict[str, str], entity_prefix: bytes) -> _Patched:
+                  pre: dict[str, str], entities_start: bytes) -> _Patched:
     """Apply ``delta`` (line -> articles that now hold it minus articles that held it) to the
     sorted union in ``st``."""
     by_subject: dict[bytes, list[bytes]] = {}
@@ -227,7 +228,7 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
         if bool(old) != bool(new):
             sign = 1 if new else -1
             d_subjects += sign
-            if s.startswith(entity_prefix):
+            if s.startswith(entities_start):
                 d_entities += sign
         ranges.append((start, end))
         new_lines[s] = sorted(new)
@@ -318,8 +319,9 @@ def _same_or(new: bytes, fd: int, offsets: list[int], i: int | None) -> bytes | 
     return new
 
 
-def _lines(data: bytes) -> list[bytes]:
-    return [ln for ln in data.split(b"\n") if ln]
+def _count(delta: dict[bytes, int], lines: list[bytes], sign: int) -> None:
+    for ln in lines:
+        delta[ln] = delta.get(ln, 0) + sign
 
 
 def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter, state: State,
@@ -360,13 +362,8 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
     union_delta: dict[bytes, int] = {}
     report_delta: dict[bytes, int] = {}
     for aid in gone:
-        old = old_parts[aid]
-        for ln in _lines(old.read_nquads()):
-            k = ln.rsplit(b" <", 1)[0]
-            union_delta[k] = union_delta.get(k, 0) - 1
-        for ln in _lines(old.read_report()):
-            k = ln[:-2].rstrip()
-            report_delta[k] = report_delta.get(k, 0) - 1
+        _count(union_delta, union_lines(old_parts[aid].read_nquads()), -1)
+        _count(report_delta, report_lines(old_parts[aid].read_report()), -1)
     new_nq: dict[str, bytes] = {}
     new_trig: dict[str, bytes] = {}
     quads = 0
@@ -376,16 +373,11 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
             continue
         nq = new_nq[p.article_id] = p.read_nquads()
         new_trig[p.article_id] = p.read_trig(pre)
-        ls = _lines(nq)
-        quads += len(ls)
-        for ln in ls:
-            key = ln.rsplit(b" <", 1)[0]
-            union_delta[key] = union_delta.get(key, 0) + 1
-        for ln in _lines(p.read_report()):
-            key = ln[:-2].rstrip()
-            report_delta[key] = report_delta.get(key, 0) + 1
+        lines = union_lines(nq)
+        quads += len(lines)
+        _count(union_delta, lines, 1)
+        _count(report_delta, report_lines(p.read_report()), 1)
 
-    entity_prefix = b"<" + (m.base + "id/").encode("utf-8")
     with tempfile.TemporaryDirectory(prefix=".publish-", dir=out) as tmp_name:
         tmp = Path(tmp_name)
         staged = {name: tmp / name for name in FILES}
@@ -397,9 +389,9 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
                     if name.endswith(".ttl")}
             try:
                 union = _patch_sorted(SortedTurtle(maps["dataset.ttl"], pre), union_delta,
-                                      state.union_shared, pre, entity_prefix)
+                                      state.union_shared, pre, entity_prefix(m))
                 report = _patch_sorted(SortedTurtle(maps["validation-report.ttl"], pre), report_delta,
-                                       state.report_shared, pre, entity_prefix)
+                                       state.report_shared, pre, entity_prefix(m))
             finally:
                 for mm in maps.values():
                     mm.close()
@@ -444,7 +436,7 @@ def patch(parts: Sequence[GraphPart], keys: Sequence[str], out: Path, m: Minter,
         # conflicts: the changed subjects' are found again, the others stay as they were
         changed = {s.decode("utf-8") for s in union.changed}
         found = [c for c in old_conflicts if c.subject not in changed]
-        single = {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
+        single = single_valued(m)
         for s in union.changed:
             by_p: dict[bytes, list[bytes]] = {}
             for ln in union.lines[s]:

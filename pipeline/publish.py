@@ -336,6 +336,26 @@ SINGLE_VALUED = (
 )
 
 
+def single_valued(m: Minter) -> set[bytes]:
+    """:data:`SINGLE_VALUED` as N-Triples terms for the base of ``m``."""
+    return {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
+
+
+def entity_prefix(m: Minter) -> bytes:
+    """How the N-Triples term of an entity (an IRI in the base's ``id/`` space) begins."""
+    return b"<" + (m.base + "id/").encode("utf-8")
+
+
+def union_lines(nquads: bytes) -> list[bytes]:
+    """A part's N-Quads as the union's lines: ``s p o`` (no graph, no final dot)."""
+    return [ln.rsplit(b" <", 1)[0] for ln in nquads.split(b"\n") if ln]
+
+
+def report_lines(report_nt: bytes) -> list[bytes]:
+    """A part's SHACL report (N-Triples) as the report file's lines: ``s p o`` (no final dot)."""
+    return [ln[:-2].rstrip() for ln in report_nt.split(b"\n") if ln]
+
+
 @dataclass(frozen=True)
 class Conflict:
     """A subject with two or more values of a single-valued property in the union."""
@@ -409,7 +429,7 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
         def write_report() -> None:
             report = _ExternalSort(tmp, "report", run_lines)
             for part in parts:
-                report.add([ln[:-2].rstrip() for ln in part.read_report().split(b"\n") if ln])
+                report.add(report_lines(part.read_report()))
             with ExitStack() as own, open(staged["validation-report.ttl"], "wb") as fh:
                 _serialize_sorted_prefixes(_parsed(_nt_chunks(report.merged_chunks(own))), fh,
                                            tmp / "report.raw", ox.RdfFormat.TURTLE, pre)
@@ -436,16 +456,14 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
                     trig = part.read_trig(pre)
                     trig_fh.write(trig)
                     sizes.append([len(nq), len(trig)])
-                    lines = nq.split(b"\n")
-                    if lines and lines[-1] == b"":
-                        lines.pop()
+                    lines = union_lines(nq)
                     quads += len(lines)
-                    union.add([ln.rsplit(b" <", 1)[0] for ln in lines])
+                    union.add(lines)
 
-            entity_prefix = b"<" + (m.base + "id/").encode("utf-8")
+            entities_start = entity_prefix(m)
             stats = {"triples": 0, "subjects": 0, "entities": 0}
 
-            single = {f"<{p.format(ont=m.ontology)}>".encode("utf-8") for p in SINGLE_VALUED}
+            single = single_valued(m)
             last_sp: list[bytes] = [b"", b""]
             values: list[bytes] = []
 
@@ -464,7 +482,7 @@ def publish(parts: Sequence[GraphPart], out: Path, m: Minter,
                         s_, p_, o_ = ln.split(b" ", 2)
                         if s_ != last_subject:  # sorted: a subject's lines are adjacent
                             subjects += 1
-                            if s_.startswith(entity_prefix):
+                            if s_.startswith(entities_start):
                                 entities += 1
                             last_subject = s_
                         if p_ in single:  # sorted and deduplicated: two values of one (s, p) are adjacent
