@@ -159,6 +159,15 @@ class SortedTurtle:
             local = bytes(out)
         return b"<" + ns + local + b">"
 
+    def blocks(self) -> list[bytes]:
+        """Every block, in order."""
+        out, pos = [], self.body
+        while pos < self.n:
+            end = self.next_block(pos + 1)
+            out.append(bytes(self.data[pos:end]))
+            pos = end
+        return out
+
     def find(self, subject: bytes) -> tuple[int, int]:
         """The byte range of ``subject``'s block: ``(start, end)``; ``start == end`` (where the
         block would go) when the file has no block for it."""
@@ -213,7 +222,7 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
             key = line.decode("utf-8")
             before = shared.get(key) or (1 if line in old else 0)
             after = before + delta[line]
-            if after < 0 or (before == 0 and delta[line] < 0):
+            if after < 0:  # more articles let go of it than held it
                 raise Unpatchable(f"a triple of a changed article is not in the union: {key[:120]}")
             if after >= 2:
                 shared[key] = after
@@ -237,7 +246,7 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
     doc = b"".join(ln + b" .\n" for s in changed for ln in new_lines[s])
     body = _split_prefix_head(ox.serialize(ox.parse(doc, format=ox.RdfFormat.N_TRIPLES),
                                            format=ox.RdfFormat.TURTLE, prefixes=pre) or b"")[1] if doc else b""
-    blocks = _cut_blocks(body)
+    blocks = SortedTurtle(body, pre).blocks()
     if len(blocks) != sum(1 for s in changed if new_lines[s]):
         raise Unpatchable("re-serialized blocks do not match the changed subjects")
     pieces: list = [(0, st.body)]  # the prefix lines
@@ -255,22 +264,6 @@ def _patch_sorted(st: SortedTurtle, delta: dict[bytes, int], shared: dict[str, i
     if all(isinstance(pc, tuple) and pc[1] - pc[0] == 0 or pc == b"" for pc in pieces[1:]):
         raise Unpatchable("no triple left: a full publish writes an empty file, not prefix lines")
     return _Patched(pieces, shared, d_triples, d_subjects, d_entities, changed, new_lines)
-
-
-def _cut_blocks(body: bytes) -> list[bytes]:
-    """Turtle body -> its subject blocks (each line that does not start with a tab begins one)."""
-    if not body:
-        return []
-    lines = body.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    blocks: list[list[bytes]] = []
-    for ln in lines:
-        if ln[:1] == b"\t" and blocks:
-            blocks[-1].append(ln)
-        else:
-            blocks.append([ln])
-    return [b"\n".join(b) + b"\n" for b in blocks]
 
 
 # --------------------------------------------------------------------------- the files

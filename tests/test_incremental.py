@@ -194,6 +194,8 @@ def test_block_search_finds_every_subject_of_the_bundled_union() -> None:
         assert {ln.split(b" ", 1)[0] for ln in _lines_of(st.head + data[start:end])} == {s}
         seen_end = end
     assert seen_end == len(data)
+    blocks = st.blocks()  # the same blocks, listed
+    assert len(blocks) == len(subjects) and b"".join(blocks) == data[st.body:]
     # a subject that is not there: an empty range where it would go, between its neighbours
     from bisect import bisect_left
     for missing in (subjects[10][:-1] + b"-not-there>", subjects[10][:-1] + b"~>", b"<a:first>", b"<~last>"):
