@@ -19,7 +19,11 @@ COMMANDS = ("build", "serve", "extract", "ingest", "link", "validate", "query", 
 
 
 class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    pass
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        # an option whose help says its default in words, or that has none, gets no "(default: None)"
+        if action.default is None or "(default:" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
 
 
 def make_parser() -> argparse.ArgumentParser:
